@@ -63,16 +63,27 @@ func LoadFS(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 		log:        log,
 	}
 	for _, lang := range Languages {
-		mf, err := bundle.LoadMessageFileFS(fsys, lang+".toml")
+		// <lang>.toml holds the common messages, <feature>.<lang>.toml a
+		// feature's own.
+		names, err := fs.Glob(fsys, "*."+lang+".toml")
 		if err != nil {
-			return nil, fmt.Errorf("locales: load %s: %w", lang, err)
+			return nil, fmt.Errorf("locales: list %s files: %w", lang, err)
 		}
 		c.messages[lang] = make(map[string]*i18n.Message)
-		for _, m := range mf.Messages {
-			c.ids[lang] = append(c.ids[lang], m.ID)
-			c.messages[lang][m.ID] = m
-			if m.One != "" || m.Few != "" || m.Many != "" {
-				c.plural[m.ID] = true
+		for _, name := range append([]string{lang + ".toml"}, names...) {
+			mf, err := bundle.LoadMessageFileFS(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("locales: load %s: %w", name, err)
+			}
+			for _, m := range mf.Messages {
+				if _, dup := c.messages[lang][m.ID]; dup {
+					return nil, fmt.Errorf("locales: %s: message %q defined twice", name, m.ID)
+				}
+				c.ids[lang] = append(c.ids[lang], m.ID)
+				c.messages[lang][m.ID] = m
+				if m.One != "" || m.Few != "" || m.Many != "" {
+					c.plural[m.ID] = true
+				}
 			}
 		}
 		sort.Strings(c.ids[lang])

@@ -17,6 +17,7 @@ var sample = Args{
 	"Reasons": HTML("a, b"), "List": HTML("-"), "Zone": "Europe/Minsk", "Time": "10:00",
 	"Date": "25.12.2026", "Query": "q", "Kind": "town", "Source": "GeoNames", "Phone": "+375",
 	"Position": "mayor", "Areas": "tourism", "Partner": "Smolensk", "Examples": HTML("-"),
+	"From": "Smolensk",
 }
 
 func TestEveryMessageInEveryLanguage(t *testing.T) {
@@ -131,5 +132,27 @@ func TestMissingFallsBackToEnglishThenID(t *testing.T) {
 	}
 	if got := c.Text("be", "zzz", nil); got != "zzz" {
 		t.Errorf("message missing everywhere = %q, want its id", got)
+	}
+}
+
+func TestFeatureFilesAndDuplicates(t *testing.T) {
+	base := fstest.MapFS{
+		"en.toml":          {Data: []byte("a = \"A\"\n")},
+		"ru.toml":          {Data: []byte("a = \"А\"\n")},
+		"be.toml":          {Data: []byte("a = \"А\"\n")},
+		"meetings.en.toml": {Data: []byte("m = \"M\"\n")},
+		"meetings.ru.toml": {Data: []byte("m = \"М\"\n")},
+		"meetings.be.toml": {Data: []byte("m = \"М\"\n")},
+	}
+	c, err := LoadFS(base, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Text("be", "m", nil); got != "М" {
+		t.Fatalf("feature message = %q", got)
+	}
+	base["meetings.ru.toml"] = &fstest.MapFile{Data: []byte("a = \"again\"\n")}
+	if _, err := LoadFS(base, quiet); err == nil || !strings.Contains(err.Error(), "defined twice") {
+		t.Fatalf("duplicate id across files: %v", err)
 	}
 }

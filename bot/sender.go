@@ -1,0 +1,187 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/pobratim/pobratim/handlers"
+)
+
+// maxRetries bounds how often one call is retried after 429 answers.
+const maxRetries = 5
+
+// Sender delivers handlers.Messages through the Telegram client: HTML parse
+// mode, long texts split into several messages, 429 answers waited out and
+// retried, 403 answers reported once through OnForbidden.
+type Sender struct {
+	api         *tg.Bot
+	log         *slog.Logger
+	onForbidden func(ctx context.Context, chatID int64)
+	sleep       func(ctx context.Context, d time.Duration) error
+}
+
+// NewSender returns a Sender over api. onForbidden, if not nil, is called
+// when a chat turns out to be unreachable.
+func NewSender(api *tg.Bot, log *slog.Logger, onForbidden func(ctx context.Context, chatID int64)) *Sender {
+	return &Sender{api: api, log: log, onForbidden: onForbidden, sleep: sleepCtx}
+}
+
+// Send delivers m to chatID and returns the id of the last message sent.
+func (s *Sender) Send(ctx context.Context, chatID int64, m handlers.Message) (int, error) {
+	markup := keyboard(m.Buttons)
+	switch {
+	case m.Document != nil:
+		var sent *models.Message
+		err := s.call(ctx, chatID, "sendDocument", func() (err error) {
+			p := &tg.SendDocumentParams{
+				ChatID:    chatID,
+				Document:  &models.InputFileUpload{Filename: m.Document.Name, Data: bytes.NewReader(m.Document.Data)},
+				Caption:   m.Document.Caption,
+				ParseMode: models.ParseModeHTML,
+			}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			sent, err = s.api.SendDocument(ctx, p)
+			return err
+		})
+		if err != nil {
+			return 0, err
+		}
+		return sent.ID, nil
+	case m.Location != nil:
+		var sent *models.Message
+		err := s.call(ctx, chatID, "sendLocation", func() (err error) {
+			p := &tg.SendLocationParams{ChatID: chatID, Latitude: m.Location.Latitude, Longitude: m.Location.Longitude}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			sent, err = s.api.SendLocation(ctx, p)
+			return err
+		})
+		if err != nil {
+			return 0, err
+		}
+		return sent.ID, nil
+	}
+	chunks := splitHTML(m.Text, maxMessageLen)
+	var id int
+	for i, chunk := range chunks {
+		p := &tg.SendMessageParams{
+			ChatID:             chatID,
+			Text:               chunk,
+			ParseMode:          models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
+		}
+		if i == len(chunks)-1 && markup != nil {
+			p.ReplyMarkup = markup
+		}
+		err := s.call(ctx, chatID, "sendMessage", func() error {
+			sent, err := s.api.SendMessage(ctx, p)
+			if err == nil {
+				id = sent.ID
+			}
+			return err
+		})
+		if err != nil {
+			return id, err
+		}
+	}
+	return id, nil
+}
+
+// Edit replaces the text and buttons of a message the bot sent. A text too
+// long for one message is cut to the first chunk.
+func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, m handlers.Message) error {
+	p := &tg.EditMessageTextParams{
+		ChatID:             chatID,
+		MessageID:          messageID,
+		Text:               splitHTML(m.Text, maxMessageLen)[0],
+		ParseMode:          models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
+	}
+	if markup := keyboard(m.Buttons); markup != nil {
+		p.ReplyMarkup = markup
+	}
+	err := s.call(ctx, chatID, "editMessageText", func() error {
+		_, err := s.api.EditMessageText(ctx, p)
+		return err
+	})
+	if err != nil && strings.Contains(err.Error(), "message is not modified") {
+		return nil
+	}
+	return err
+}
+
+// AnswerCallback stops the spinner on a pressed button, with an optional
+// short notice.
+func (s *Sender) AnswerCallback(ctx context.Context, id, text string) error {
+	return s.call(ctx, 0, "answerCallbackQuery", func() error {
+		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: id, Text: text})
+		return err
+	})
+}
+
+// call runs one Bot API call, waiting out 429 answers.
+func (s *Sender) call(ctx context.Context, chatID int64, method string, do func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := do()
+		if err == nil {
+			return nil
+		}
+		var tooMany *tg.TooManyRequestsError
+		switch {
+		case errors.As(err, &tooMany) && attempt < maxRetries:
+			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+			s.log.Warn("telegram asks to slow down", "method", method, "retry_after", wait)
+			if err := s.sleep(ctx, wait); err != nil {
+				return fmt.Errorf("bot: %s: waiting after 429: %w", method, err)
+			}
+		case errors.Is(err, tg.ErrorForbidden):
+			if s.onForbidden != nil && chatID != 0 {
+				s.onForbidden(ctx, chatID)
+			}
+			return fmt.Errorf("bot: %s to %d: %w: %w", method, chatID, handlers.ErrUnreachable, err)
+		default:
+			return fmt.Errorf("bot: %s: %w", method, err)
+		}
+	}
+}
+
+func keyboard(rows [][]handlers.Button) *models.InlineKeyboardMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: make([][]models.InlineKeyboardButton, 0, len(rows))}
+	for _, row := range rows {
+		out := make([]models.InlineKeyboardButton, 0, len(row))
+		for _, b := range row {
+			btn := models.InlineKeyboardButton{Text: b.Text, URL: b.URL}
+			if b.URL == "" {
+				btn.CallbackData = b.Data.String()
+			}
+			out = append(out, btn)
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+	}
+	return kb
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// config is everything the subcommands read from the environment and flags,
+// parsed once. Flags win over environment variables.
+type config struct {
+	Command  string
+	Args     []string // what follows the flags
+	Token    string
+	APIURL   string
+	DB       string
+	RedisURL string
+	Admins   []int64
+	Listen   string
+	LogJSON  bool
+	Language string // console: the language of the simulated user
+	Name     string // console: the first name of the simulated user
+}
+
+const usage = `usage: pobratim <command> [flags]
+
+commands:
+  run       serve Telegram (needs TELEGRAM_BOT_TOKEN)
+  console   chat with the bot in this terminal, no token needed
+  backup    write a consistent copy of the database: pobratim backup FILE
+  version   print the version
+
+Every flag has an environment variable; flags win. "pobratim <command> -h" lists them.
+`
+
+var errUsage = errors.New("usage")
+
+// parseConfig reads the subcommand, then the environment, then the flags.
+// Any invalid value is an error naming the variable.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(stderr, usage)
+		return config{}, errUsage
+	}
+	c := config{Command: args[0]}
+	switch c.Command {
+	case "run", "console", "backup", "version":
+	default:
+		fmt.Fprintf(stderr, "pobratim: unknown command %q\n\n%s", c.Command, usage)
+		return config{}, errUsage
+	}
+
+	fs := flag.NewFlagSet("pobratim "+c.Command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Token, "token", env("TELEGRAM_BOT_TOKEN", ""), "bot token from @BotFather (TELEGRAM_BOT_TOKEN)")
+	fs.StringVar(&c.APIURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API base URL (TELEGRAM_API_URL)")
+	fs.StringVar(&c.DB, "db", env("POBRATIM_DB", "pobratim.db"), "SQLite database file (POBRATIM_DB)")
+	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "Redis URL, e.g. redis://127.0.0.1:6379/0; empty keeps state in memory (REDIS_URL)")
+	admins := fs.String("admins", env("POBRATIM_ADMINS", ""), "comma-separated Telegram user ids of admins (POBRATIM_ADMINS)")
+	fs.StringVar(&c.Listen, "listen", env("POBRATIM_LISTEN", ":8080"), "HTTP address for webhook, health and metrics (POBRATIM_LISTEN)")
+	logFormat := fs.String("log", env("POBRATIM_LOG", "text"), "log format: text or json (POBRATIM_LOG)")
+	fs.StringVar(&c.Language, "lang", env("POBRATIM_CONSOLE_LANG", "ru"), "console: your Telegram language code (POBRATIM_CONSOLE_LANG)")
+	fs.StringVar(&c.Name, "name", env("POBRATIM_CONSOLE_NAME", "Console"), "console: your first name (POBRATIM_CONSOLE_NAME)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return config{}, errUsage
+	}
+	c.Args = fs.Args()
+
+	var err error
+	if c.Admins, err = parseIDs(*admins); err != nil {
+		return config{}, fmt.Errorf("POBRATIM_ADMINS: %w", err)
+	}
+	if err := checkURL(c.APIURL, "http", "https"); err != nil {
+		return config{}, fmt.Errorf("TELEGRAM_API_URL: %w", err)
+	}
+	if c.RedisURL != "" {
+		if err := checkURL(c.RedisURL, "redis", "rediss"); err != nil {
+			return config{}, fmt.Errorf("REDIS_URL: %w", err)
+		}
+	}
+	switch *logFormat {
+	case "text":
+	case "json":
+		c.LogJSON = true
+	default:
+		return config{}, fmt.Errorf("POBRATIM_LOG: %q is neither text nor json", *logFormat)
+	}
+	if c.DB == "" {
+		return config{}, errors.New("POBRATIM_DB: empty")
+	}
+	if c.Command == "run" && strings.TrimSpace(c.Token) == "" {
+		return config{}, errors.New("TELEGRAM_BOT_TOKEN: required for run (get one from @BotFather), or try `pobratim console`")
+	}
+	if c.Command == "backup" && len(c.Args) != 1 {
+		return config{}, errors.New("backup: give the destination file: pobratim backup FILE")
+	}
+	return c, nil
+}
+
+func parseIDs(s string) ([]int64, error) {
+	var ids []int64
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%q is not a Telegram user id", part)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func checkURL(raw string, schemes ...string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	for _, s := range schemes {
+		if u.Scheme == s && u.Host != "" {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q: want a %s URL with a host", raw, strings.Join(schemes, " or "))
+}
