@@ -76,10 +76,10 @@ func TestConsoleConversation(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"Здравствуйте, Алесь!",         // /start in Russian
-		"[1] Русский   [2] Беларуская", // buttons as numbered choices
+		"Здравствуйте, Алесь!",            // /start in Russian
+		"[1] Русский   [2] Беларуская",    // buttons as numbered choices
 		"Цяпер я размаўляю па-беларуску.", // "2" pressed the Belarusian button
-		"Вось што я ўмею:",               // /help now in Belarusian
+		"Вось што я ўмею:",                // /help now in Belarusian
 		"/nosuch",
 	} {
 		if !strings.Contains(got, want) {
