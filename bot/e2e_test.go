@@ -499,3 +499,30 @@ func TestShutdownDrainsInFlightUpdates(t *testing.T) {
 		t.Fatalf("after shutdown the chat has %d messages (%+v); the in-flight reply was lost", len(sent), sent)
 	}
 }
+
+func TestLongReplySplitIntoValidMessages(t *testing.T) {
+	h := newHarness(t, Options{})
+	var para []string
+	for i := range 40 {
+		para = append(para, fmt.Sprintf("<b>%d.</b> %s &amp; co", i, strings.Repeat("Віцебск ", 30)))
+	}
+	long := strings.Join(para, "\n\n")
+	h.bot.router.commands["long"] = func(ctx context.Context, r *handlers.Request) error {
+		_, err := r.Reply(ctx, handlers.Message{Text: long, Buttons: [][]handlers.Button{{{Text: "ok", URL: "https://example.org"}}}})
+		return err
+	}
+	u := telegramtest.User{ID: 1500, LanguageCode: "be"}
+	h.srv.SendText(u, "/long")
+	h.quiet(u.ID, 3) // 40 paragraphs of ~260 characters: three messages
+	sent := h.srv.SentTo(u.ID)[:3]
+	words := 0
+	for i, s := range sent {
+		words += strings.Count(s.Plain, "Віцебск")
+		if (s.Markup != nil) != (i == 2) {
+			t.Errorf("message %d: keyboard %v; only the last one carries it", i, s.Markup != nil)
+		}
+	}
+	if words != 40*30 {
+		t.Fatalf("%d words delivered, want %d", words, 40*30)
+	}
+}
