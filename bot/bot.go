@@ -17,6 +17,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/pobratim/pobratim/handlers"
+	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/locales"
 	"github.com/pobratim/pobratim/store"
 	"github.com/pobratim/pobratim/store/state"
@@ -46,9 +47,10 @@ type Options struct {
 
 // Deps are the parts a Bot works with.
 type Deps struct {
-	DB      *store.DB
-	State   StateStore
-	Catalog *locales.Catalog
+	DB        *store.DB
+	State     StateStore
+	Catalog   *locales.Catalog
+	Directory *directory.Directory
 }
 
 // Bot is a running Pobratim bot.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/pobratim/pobratim/bot/telegramtest"
 	"github.com/pobratim/pobratim/handlers"
+	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/locales"
 	"github.com/pobratim/pobratim/store"
 	"github.com/pobratim/pobratim/store/state"
@@ -50,6 +52,17 @@ func redisURL() string {
 }
 
 var prefixSeq atomic.Int64
+
+var loadDirectory = sync.OnceValues(directory.Load)
+
+// testDirectory is the real embedded directory, loaded once for all tests.
+func testDirectory(t *testing.T) *directory.Directory {
+	d, err := loadDirectory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
 
 func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
@@ -100,7 +113,7 @@ func (h *harness) start() {
 	if opts.Throttle.Burst == 0 {
 		opts.Throttle = state.Rate{Per: time.Second, Burst: 1000}
 	}
-	b, err := New(opts, Deps{DB: db, State: h.state, Catalog: h.catalog})
+	b, err := New(opts, Deps{DB: db, State: h.state, Catalog: h.catalog, Directory: testDirectory(h.t)})
 	if err != nil {
 		h.t.Fatal(err)
 	}

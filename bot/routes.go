@@ -7,16 +7,19 @@ import (
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
 	"github.com/pobratim/pobratim/handlers/members"
+	"github.com/pobratim/pobratim/handlers/partners"
 )
 
 // features are the use cases the bot serves.
 type features struct {
-	members *members.Service
+	members  *members.Service
+	partners *partners.Service
 }
 
 func (b *Bot) features() features {
 	return features{
-		members: &members.Service{Store: b.deps.DB, Dialogs: b.deps.State, Now: b.opts.Now},
+		members:  &members.Service{Store: b.deps.DB, Dialogs: b.deps.State, Now: b.opts.Now},
+		partners: &partners.Service{Dir: b.deps.Directory, DB: b.deps.DB, Now: b.opts.Now},
 	}
 }
 
@@ -46,9 +49,19 @@ func newRouter(f features) *router {
 	cmd("start", "command.start", true, f.members.Start)
 	cmd("help", "command.help", true, f.members.Help)
 	cmd("language", "command.language", true, f.members.Language)
+	cmd("partners", "command.partners", true, f.partners.Partners)
+	cmd("city", "command.city", true, f.partners.City)
+	cmd("municipality", "command.municipality", true, f.partners.Municipality)
+	cmd("interests", "command.interests", true, f.partners.Interests)
+	cmd("about", "command.about", true, f.partners.About)
 	cmd("cancel", "command.cancel", true, f.members.Cancel)
 
 	rt.callbacks[members.Feature] = f.members.SetLanguage
+	rt.callbacks[partners.FeaturePartners] = f.partners.PartnersButton
+	rt.callbacks[partners.FeatureCity] = f.partners.CityButton
+	rt.callbacks[partners.FeatureHome] = f.partners.HomeButton
+	rt.callbacks[partners.FeatureInterests] = f.partners.InterestsButton
+	rt.callbacks[partners.FeatureProposal] = f.partners.ProposalButton
 
 	f.members.Commands = rt.menu
 	return rt

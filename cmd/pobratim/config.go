@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -31,6 +32,7 @@ const usage = `usage: pobratim <command> [flags]
 commands:
   run       serve Telegram (needs TELEGRAM_BOT_TOKEN)
   console   chat with the bot in this terminal, no token needed
+  import    load the association's registry: pobratim import municipalities FILE.csv
   backup    write a consistent copy of the database: pobratim backup FILE
   version   print the version
 
@@ -48,7 +50,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	c := config{Command: args[0]}
 	switch c.Command {
-	case "run", "console", "backup", "version":
+	case "run", "console", "import", "backup", "version":
 	default:
 		fmt.Fprintf(stderr, "pobratim: unknown command %q\n\n%s", c.Command, usage)
 		return config{}, errUsage
@@ -100,6 +102,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.Command == "run" && strings.TrimSpace(c.Token) == "" {
 		return config{}, errors.New("TELEGRAM_BOT_TOKEN: required for run (get one from @BotFather), or try `pobratim console`")
+	}
+	if c.Command == "import" && (len(c.Args) != 2 || !slices.Contains(importKinds, c.Args[0])) {
+		return config{}, fmt.Errorf("import: give what and the file: pobratim import {%s} FILE.csv", strings.Join(importKinds, "|"))
 	}
 	if c.Command == "backup" && len(c.Args) != 1 {
 		return config{}, errors.New("backup: give the destination file: pobratim backup FILE")

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/pobratim/pobratim/bot"
+	"github.com/pobratim/pobratim/handlers/partners"
+	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/locales"
 	"github.com/pobratim/pobratim/store"
 	"github.com/pobratim/pobratim/store/state"
@@ -32,6 +34,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "backup":
 		err = backup(ctx, cfg)
+	case "import":
+		err = importFile(ctx, cfg, log, stdout)
 	case "run":
 		err = serve(ctx, cfg, log)
 	case "console":
@@ -65,9 +69,10 @@ func version() string {
 
 // parts are what every serving mode opens: records, state, text.
 type parts struct {
-	db      *store.DB
-	state   stateStore
-	catalog *locales.Catalog
+	db        *store.DB
+	state     stateStore
+	catalog   *locales.Catalog
+	directory *directory.Directory
 }
 
 type stateStore interface {
@@ -92,6 +97,14 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*parts, error) {
 		p.close()
 		return nil, err
 	}
+	if p.directory, err = directory.Load(); err != nil {
+		p.close()
+		return nil, err
+	}
+	if err := partners.ApplyRegistry(ctx, db, p.directory); err != nil {
+		p.close()
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -102,7 +115,7 @@ func (p *parts) close() {
 
 func (p *parts) newBot(cfg config, log *slog.Logger, token, apiURL string) (*bot.Bot, error) {
 	return bot.New(bot.Options{Token: token, APIURL: apiURL, Admins: cfg.Admins, Log: log},
-		bot.Deps{DB: p.db, State: p.state, Catalog: p.catalog})
+		bot.Deps{DB: p.db, State: p.state, Catalog: p.catalog, Directory: p.directory})
 }
 
 // serve runs the bot against Telegram until ctx ends.
