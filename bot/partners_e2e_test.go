@@ -119,10 +119,28 @@ func TestPartnersPagingAndFilters(t *testing.T) {
 		}
 	}
 
+	// Back across the border, then only the Smolensk region.
+	h.srv.PressButton(u, first.MessageID, button(t, same.Markup, h.text("en", "partners.button.other_country", nil)))
+	across := h.wait(u.ID, 4)
+	h.srv.PressButton(u, first.MessageID, button(t, across.Markup, h.text("en", "partners.button.region", nil)))
+	regions := h.wait(u.ID, 5)
+	smolenskRegion, _ := dir.Region("RU.69")
+	h.srv.PressButton(u, first.MessageID, button(t, regions.Markup, smolenskRegion.Name("en")))
+	inRegion := h.wait(u.ID, 6)
+	if ids := placeIDs(t, inRegion.Markup); len(ids) != 10 {
+		t.Fatalf("%d places in the Smolensk region", len(ids))
+	} else {
+		for _, id := range ids {
+			if p, _ := dir.ByID(id); p.RegionCode != "RU.69" {
+				t.Fatalf("region filter shows %s in %s", p.NameEN, p.RegionCode)
+			}
+		}
+	}
+
 	h.srv.PressButton(u, first.MessageID, button(t, same.Markup, h.text("en", "partners.button.size", nil)))
-	bands := h.wait(u.ID, 4)
+	bands := h.wait(u.ID, 7)
 	h.srv.PressButton(u, first.MessageID, button(t, bands.Markup, h.text("en", "band.4", nil)))
-	big := h.wait(u.ID, 5)
+	big := h.wait(u.ID, 8)
 	ids := placeIDs(t, big.Markup)
 	if len(ids) == 0 {
 		t.Fatal("no Belarusian city over 500,000")

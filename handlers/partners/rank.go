@@ -20,6 +20,7 @@ type Filter struct {
 	SameCountry bool   // suggest places in the origin's own country
 	Area        string // only places that declared this area ("" = any)
 	Band        int    // population band, see bands; 0 = any
+	Region      string // only places in this region ("RU.69"); "" = any
 }
 
 // bands are population ranges people think in.
@@ -189,6 +190,9 @@ func (sc *scorer) eligible(c *directory.Place) bool {
 		return false
 	}
 	if c.Population < sc.band.min || c.Population >= sc.band.max {
+		return false
+	}
+	if sc.filter.Region != "" && c.RegionCode != sc.filter.Region {
 		return false
 	}
 	return sc.filter.Area == "" || contains(sc.facts.Areas[c.ID], sc.filter.Area)

@@ -3,6 +3,7 @@ package partners
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -65,6 +66,9 @@ func (s *Service) PartnersButton(ctx context.Context, r *handlers.Request) error
 		if _, ok := s.Dir.ByID(v.origin); !ok {
 			return callback.ErrInvalid
 		}
+		if _, ok := s.Dir.Region(v.filter.Region); v.filter.Region != "" && !ok {
+			return callback.ErrInvalid
+		}
 		m, err := s.page(ctx, r, v)
 		if err != nil {
 			return err
@@ -82,6 +86,16 @@ func (s *Service) PartnersButton(ctx context.Context, r *handlers.Request) error
 			return err
 		}
 		return r.EditOrReply(ctx, s.bandPicker(r, v))
+	case "regions":
+		v, err := parseView(d.Args)
+		if err != nil {
+			return err
+		}
+		origin, ok := s.Dir.ByID(v.origin)
+		if !ok {
+			return callback.ErrInvalid
+		}
+		return r.EditOrReply(ctx, s.regionPicker(r, origin, v))
 	case "propose":
 		p, err := s.placeFromButton(r, 0)
 		if err != nil {
@@ -93,7 +107,7 @@ func (s *Service) PartnersButton(ctx context.Context, r *handlers.Request) error
 }
 
 // view is one page of suggestions: its origin, filter and offset. It travels
-// in button data as origin:offset:mode:area:band.
+// in button data as origin:offset:mode:area:band:region ("-" for any).
 type view struct {
 	origin int64
 	offset int
@@ -105,7 +119,11 @@ func (v view) args() []string {
 	if v.filter.SameCountry {
 		mode = "s"
 	}
-	return []string{id(v.origin), strconv.Itoa(v.offset), mode, strconv.Itoa(areaIndex(v.filter.Area) + 1), strconv.Itoa(v.filter.Band)}
+	region := v.filter.Region
+	if region == "" {
+		region = "-"
+	}
+	return []string{id(v.origin), strconv.Itoa(v.offset), mode, strconv.Itoa(areaIndex(v.filter.Area) + 1), strconv.Itoa(v.filter.Band), region}
 }
 
 func (v view) data(action string) callback.Data {
@@ -113,7 +131,7 @@ func (v view) data(action string) callback.Data {
 }
 
 func parseView(args []string) (view, error) {
-	if len(args) != 5 {
+	if len(args) != 6 {
 		return view{}, callback.ErrInvalid
 	}
 	origin, err1 := strconv.ParseInt(args[0], 10, 64)
@@ -127,6 +145,9 @@ func parseView(args []string) (view, error) {
 	v := view{origin: origin, offset: offset, filter: Filter{SameCountry: args[2] == "s", Band: band}}
 	if area > 0 {
 		v.filter.Area = Areas[area-1]
+	}
+	if args[5] != "-" {
+		v.filter.Region = args[5]
 	}
 	return v, nil
 }
@@ -197,7 +218,7 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 		rows = append(rows, nav)
 	}
 	other := v
-	other.offset, other.filter.SameCountry = 0, !v.filter.SameCountry
+	other.offset, other.filter.SameCountry, other.filter.Region = 0, !v.filter.SameCountry, ""
 	modeLabel := "partners.button.same_country"
 	if v.filter.SameCountry {
 		modeLabel = "partners.button.other_country"
@@ -206,6 +227,7 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 		handlers.Button{Text: r.T(modeLabel, nil), Data: other.data("page")},
 		handlers.Button{Text: r.T("partners.button.areas", nil), Data: v.data("areas")},
 		handlers.Button{Text: r.T("partners.button.size", nil), Data: v.data("bands")},
+		handlers.Button{Text: r.T("partners.button.region", nil), Data: v.data("regions")},
 	))
 	return handlers.Message{Text: b.String(), Buttons: rows}, nil
 }
@@ -217,6 +239,11 @@ func (s *Service) filterLine(r *handlers.Request, f Filter) string {
 	}
 	if f.Band > 0 {
 		parts = append(parts, r.T("band."+strconv.Itoa(f.Band), nil))
+	}
+	if f.Region != "" {
+		if reg, ok := s.Dir.Region(f.Region); ok {
+			parts = append(parts, reg.Name(r.Lang))
+		}
 	}
 	if f.SameCountry {
 		parts = append(parts, r.T("partners.filter_same_country", nil))
@@ -281,6 +308,58 @@ func (s *Service) bandPicker(r *handlers.Request, v view) handlers.Message {
 		rows = append(rows, handlers.Row(handlers.Button{Text: r.T("band."+strconv.Itoa(band), nil), Data: w.data("page")}))
 	}
 	return handlers.Message{Text: r.T("partners.choose_size", nil), Buttons: rows}
+}
+
+// regionPickerSize is how many regions the region filter offers: the
+// nearest ones to the origin.
+const regionPickerSize = 20
+
+// regionPicker offers the regions of the country the view searches, the
+// nearest to origin first (by their largest place).
+func (s *Service) regionPicker(r *handlers.Request, origin directory.Place, v view) handlers.Message {
+	type near struct {
+		code string
+		km   float64
+	}
+	biggest := map[string]directory.Place{}
+	for _, p := range s.allCandidates().places {
+		if (p.Country == origin.Country) != v.filter.SameCountry {
+			continue
+		}
+		if b, ok := biggest[p.RegionCode]; !ok || p.Population > b.Population {
+			biggest[p.RegionCode] = p
+		}
+	}
+	var regions []near
+	for code, p := range biggest {
+		regions = append(regions, near{code, directory.Distance(origin, p)})
+	}
+	sort.Slice(regions, func(i, j int) bool {
+		if regions[i].km != regions[j].km {
+			return regions[i].km < regions[j].km
+		}
+		return regions[i].code < regions[j].code
+	})
+	any := v
+	any.offset, any.filter.Region = 0, ""
+	rows := [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("partners.any_region", nil), Data: any.data("page")})}
+	var row []handlers.Button
+	for i, reg := range regions[:min(len(regions), regionPickerSize)] {
+		w := v
+		w.offset, w.filter.Region = 0, reg.code
+		label := reg.code
+		if info, ok := s.Dir.Region(reg.code); ok {
+			label = info.Name(r.Lang)
+		}
+		row = append(row, handlers.Button{Text: label, Data: w.data("page")})
+		if i%2 == 1 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return handlers.Message{Text: r.T("partners.choose_region", nil), Buttons: rows}
 }
 
 // facts loads what the ranking needs from the records.
