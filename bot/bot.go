@@ -64,6 +64,9 @@ type Bot struct {
 	lanes    *dispatcher
 	admins   map[int64]bool
 	username string
+
+	// handled, when set (by tests), is called after each update is handled.
+	handled func(updateID int64)
 }
 
 const dedupeTTL = 24 * time.Hour // Telegram keeps undelivered updates for 24 hours

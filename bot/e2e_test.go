@@ -35,12 +35,20 @@ type harness struct {
 	opts    Options
 	catalog *locales.Catalog
 
-	db     *store.DB
-	state  StateStore
-	bot    *Bot
-	cancel context.CancelFunc
-	done   chan error
+	db    *store.DB
+	state StateStore
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	handled map[int64]bool
+	bot     *Bot
+	cancel  context.CancelFunc
+	done    chan error
 }
+
+// adminID is the Telegram id the harness makes an admin through
+// POBRATIM_ADMINS unless a test chooses its own.
+const adminID = 9999
 
 var testLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -107,6 +115,9 @@ func (h *harness) start() {
 		h.state = h.openState()
 	}
 	opts := h.opts
+	if opts.Admins == nil {
+		opts.Admins = []int64{adminID}
+	}
 	opts.Token = "1000:test"
 	opts.APIURL = h.srv.URL()
 	opts.Log = testLog
@@ -116,6 +127,16 @@ func (h *harness) start() {
 	b, err := New(opts, Deps{DB: db, State: h.state, Catalog: h.catalog, Directory: testDirectory(h.t)})
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	if h.cond == nil {
+		h.cond = sync.NewCond(&h.mu)
+		h.handled = map[int64]bool{}
+	}
+	b.handled = func(id int64) {
+		h.mu.Lock()
+		h.handled[id] = true
+		h.mu.Unlock()
+		h.cond.Broadcast()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := b.Prepare(ctx, true); err != nil {
@@ -181,6 +202,62 @@ func (h *harness) quiet(chatID int64, n int) {
 	if got := len(h.srv.SentTo(chatID)); got != n+1 {
 		h.t.Fatalf("chat %d got %d messages, want %d", chatID, got-1, n)
 	}
+}
+
+// after waits for the next message to chat sent after seq.
+func (h *harness) after(chatID int64, seq int) telegramtest.Sent {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := h.srv.WaitForAfter(ctx, seq, func(s telegramtest.Sent) bool { return s.ChatID == chatID })
+	if err != nil {
+		h.t.Fatalf("waiting for a message to %d after #%d: %v", chatID, seq, err)
+	}
+	return s
+}
+
+// waitHandled waits until the bot has finished handling update id.
+func (h *harness) waitHandled(id int64) {
+	h.t.Helper()
+	deadline := time.AfterFunc(10*time.Second, h.cond.Broadcast)
+	defer deadline.Stop()
+	start := time.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for !h.handled[id] {
+		if time.Since(start) > 10*time.Second {
+			h.t.Fatalf("update %d not handled within 10 s", id)
+		}
+		h.cond.Wait()
+	}
+}
+
+// exchange runs one update and returns what the bot sent to chat while
+// handling it; it fails when nothing was sent.
+func (h *harness) exchange(chatID int64, send func() int64) telegramtest.Sent {
+	h.t.Helper()
+	seq := h.srv.LastSeq()
+	h.waitHandled(send())
+	for _, s := range h.srv.Sent() {
+		if s.Seq > seq && s.ChatID == chatID {
+			return s
+		}
+	}
+	h.t.Fatalf("the bot sent nothing to %d", chatID)
+	return telegramtest.Sent{}
+}
+
+// say sends text as u and returns the first message the bot sent back.
+func (h *harness) say(u telegramtest.User, text string) telegramtest.Sent {
+	h.t.Helper()
+	return h.exchange(u.ID, func() int64 { return h.srv.SendText(u, text) })
+}
+
+// press presses a button as u and returns the first message (or edit) the
+// bot sent back to u's chat.
+func (h *harness) press(u telegramtest.User, messageID int, data string) telegramtest.Sent {
+	h.t.Helper()
+	return h.exchange(u.ID, func() int64 { return h.srv.PressButton(u, messageID, data) })
 }
 
 func (h *harness) text(lang, id string, args locales.Args) string {

@@ -60,6 +60,23 @@ func (h *harness) place(t *testing.T, name string) int64 {
 	return res.Matches[0].Place.ID
 }
 
+// verified makes u a verified member of the place named, as a coordinator's
+// approval would.
+func (h *harness) verified(t *testing.T, u telegramtest.User, place string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := h.db.TouchMember(ctx, store.Profile{UserID: u.ID, FirstName: u.FirstName, Username: u.Username,
+		Language: locales.Match(u.LanguageCode)}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.SetMunicipality(ctx, u.ID, h.place(t, place), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.SetRole(ctx, u.ID, store.RoleMember, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPartnersAcrossTheBorderInEveryLanguage(t *testing.T) {
 	h := newHarness(t, Options{})
 	dir := testDirectory(t)
@@ -159,12 +176,11 @@ func TestPartnersUseAreasTiesAndMembers(t *testing.T) {
 
 	// A Smolensk official declares tourism through the bot.
 	smol := telegramtest.User{ID: 2200, FirstName: "Olga", LanguageCode: "ru"}
-	h.srv.SendText(smol, "/municipality Смоленск")
-	h.wait(smol.ID, 1)
+	h.verified(t, smol, "Smolensk")
 	h.srv.SendText(smol, "/interests")
-	menu := h.wait(smol.ID, 2)
+	menu := h.wait(smol.ID, 1)
 	h.srv.PressButton(smol, menu.MessageID, button(t, menu.Markup, "▫️ "+h.text("ru", "area.tourism", nil)))
-	toggled := h.wait(smol.ID, 3)
+	toggled := h.wait(smol.ID, 2)
 	button(t, toggled.Markup, "✅ "+h.text("ru", "area.tourism", nil))
 
 	// The area filter from the command line keeps only places that declared it.
@@ -203,24 +219,30 @@ func TestProposalDoubleOptInAndLateDelivery(t *testing.T) {
 	h := newHarness(t, Options{})
 	vit := telegramtest.User{ID: 2300, FirstName: "Янка", Username: "yanka_vit", LanguageCode: "be"}
 	smol := telegramtest.User{ID: 2301, FirstName: "Olga", LanguageCode: "ru"}
-	h.srv.SendText(vit, "/municipality Віцебск")
-	h.wait(vit.ID, 1)
-	h.srv.SendText(smol, "/municipality Смоленск")
-	h.wait(smol.ID, 1)
+	h.verified(t, vit, "Vitebsk")
+	h.verified(t, smol, "Smolensk")
+	// A newcomer may search but not propose.
+	newcomer := telegramtest.User{ID: 2304, LanguageCode: "en"}
+	h.srv.SendText(newcomer, "/partners Vitebsk")
+	nl := h.wait(newcomer.ID, 1)
+	h.srv.PressButton(newcomer, nl.MessageID, button(t, nl.Markup, h.text("en", "partners.button.propose", nil)))
+	if got := h.wait(newcomer.ID, 2).Text; got != h.text("en", "error.not_verified", nil) {
+		t.Fatalf("newcomer proposing: %q", got)
+	}
 
 	h.srv.SendText(vit, "/partners")
-	list := h.wait(vit.ID, 2)
+	list := h.wait(vit.ID, 1)
 	proposeSmolensk := callback.New("partners", "propose", strconv.FormatInt(h.place(t, "Smolensk"), 10)).String()
 	h.srv.PressButton(vit, list.MessageID, proposeSmolensk)
-	if got, want := h.wait(vit.ID, 3).Text, h.catalog.Plural("be", "proposal.sent", 1, locales.Args{"Place": "Смаленск"}); got != want {
+	if got, want := h.wait(vit.ID, 2).Text, h.catalog.Plural("be", "proposal.sent", 1, locales.Args{"Place": "Смаленск"}); got != want {
 		t.Fatalf("proposer told %q, want %q", got, want)
 	}
 	h.srv.PressButton(vit, list.MessageID, proposeSmolensk)
-	if got := h.wait(vit.ID, 4).Text; got != h.text("be", "proposal.already", locales.Args{"Place": "Смаленск"}) {
+	if got := h.wait(vit.ID, 3).Text; got != h.text("be", "proposal.already", locales.Args{"Place": "Смаленск"}) {
 		t.Fatalf("second proposal: %q", got)
 	}
 
-	incoming := h.wait(smol.ID, 2)
+	incoming := h.wait(smol.ID, 1)
 	if !strings.Contains(incoming.Text, "Витебск") || !strings.Contains(incoming.Text, `tg://user?id=2300`) {
 		t.Fatalf("incoming proposal: %q", incoming.Text)
 	}
@@ -228,28 +250,29 @@ func TestProposalDoubleOptInAndLateDelivery(t *testing.T) {
 	stranger := telegramtest.User{ID: 2302, LanguageCode: "en"}
 	accept := button(t, incoming.Markup, h.text("ru", "proposal.button.accept", nil))
 	h.srv.PressButton(stranger, incoming.MessageID, accept)
-	if got := h.wait(stranger.ID, 1).Text; got != h.text("en", "error.forbidden", nil) {
+	if got := h.wait(stranger.ID, 1).Text; got != h.text("en", "error.not_verified", nil) {
 		t.Fatalf("stranger answering: %q", got)
 	}
 	h.srv.PressButton(smol, incoming.MessageID, accept)
-	accepted := h.wait(vit.ID, 5)
+	accepted := h.wait(vit.ID, 4)
 	if !strings.Contains(accepted.Text, `tg://user?id=2301`) {
 		t.Fatalf("proposer did not get the contact: %q", accepted.Text)
 	}
-	if mine := h.wait(smol.ID, 3); mine.Method != "editMessageText" || !strings.Contains(mine.Text, "@yanka_vit") {
+	if mine := h.wait(smol.ID, 2); mine.Method != "editMessageText" || !strings.Contains(mine.Text, "@yanka_vit") {
 		t.Fatalf("acceptor did not get the contact: %s %q", mine.Method, mine.Text)
 	}
 
 	// Nobody from Pskov yet: the proposal waits for the first member.
 	h.srv.PressButton(vit, list.MessageID, callback.New("partners", "propose", strconv.FormatInt(h.place(t, "Pskov"), 10)).String())
-	if got := h.wait(vit.ID, 6).Text; got != h.text("be", "proposal.kept", locales.Args{"Place": "Пскоў"}) {
+	if got := h.wait(vit.ID, 5).Text; got != h.text("be", "proposal.kept", locales.Args{"Place": "Пскоў"}) {
 		t.Fatalf("proposal to an empty town: %q", got)
 	}
-	pskov := telegramtest.User{ID: 2303, LanguageCode: "en"}
-	h.srv.SendText(pskov, "/municipality Pskov")
-	h.wait(pskov.ID, 2)
-	if got := h.srv.SentTo(pskov.ID)[1]; !strings.Contains(got.Text, "Vitebsk") || got.Markup == nil {
-		t.Fatalf("late proposal not delivered: %q", got.Text)
+	// The first Pskov official joins through the dialog and is approved by
+	// an admin; the waiting proposal reaches them then.
+	pskov := telegramtest.User{ID: 2303, FirstName: "Pavel", LanguageCode: "en"}
+	h.join(t, pskov, "Pskov", "Head of the international department")
+	if got := h.srv.SentTo(pskov.ID); !strings.Contains(got[len(got)-1].Text, "Vitebsk") || got[len(got)-1].Markup == nil {
+		t.Fatalf("late proposal not delivered: %q", got[len(got)-1].Text)
 	}
 }
 
@@ -262,7 +285,7 @@ func TestPlaceQueriesBadInput(t *testing.T) {
 		{"/partners 🙂🙂🙂", h.text("ru", "place.problem.no_letters", nil)},
 		{"/partners " + strings.Repeat("Витебск ", 70), h.text("ru", "place.problem.too_long", nil)},
 		{"/city", h.text("ru", "city.usage", nil)},
-		{"/interests", h.text("ru", "home.needed", nil)},
+		{"/interests", h.text("ru", "error.not_verified", nil)},
 	}
 	for i, c := range cases {
 		h.srv.SendText(u, c.text)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/pobratim/pobratim/store"
+
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
 	"github.com/pobratim/pobratim/handlers/members"
@@ -17,15 +19,21 @@ type features struct {
 }
 
 func (b *Bot) features() features {
-	return features{
-		members:  &members.Service{Store: b.deps.DB, Dialogs: b.deps.State, Now: b.opts.Now},
+	f := features{
+		members: &members.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Now: b.opts.Now,
+			BotUsername: func() string { return b.username }},
 		partners: &partners.Service{Dir: b.deps.Directory, DB: b.deps.DB, Now: b.opts.Now},
 	}
+	f.members.OnJoined = func(ctx context.Context, r *handlers.Request, m store.Member) error {
+		return f.partners.DeliverPending(ctx, r, m)
+	}
+	return f
 }
 
 // router maps commands, button features and dialog flows to handlers.
 type router struct {
 	commands  map[string]handlers.HandlerFunc
+	requires  map[string]store.Role           // the least role a command needs
 	callbacks map[string]handlers.HandlerFunc // by callback feature
 	flows     map[string]handlers.HandlerFunc // by dialog flow
 	unknown   handlers.HandlerFunc
@@ -37,31 +45,46 @@ type router struct {
 func newRouter(f features) *router {
 	rt := &router{
 		commands:  map[string]handlers.HandlerFunc{},
+		requires:  map[string]store.Role{},
 		callbacks: map[string]handlers.HandlerFunc{},
 		flows:     map[string]handlers.HandlerFunc{},
 		unknown:   f.members.Unknown,
 		fallback:  f.members.Fallback,
 	}
-	cmd := func(name, description string, menu bool, h handlers.HandlerFunc) {
+	cmd := func(name, description string, menu bool, role store.Role, h handlers.HandlerFunc) {
 		rt.commands[name] = h
-		rt.menu = append(rt.menu, handlers.Command{Name: name, DescriptionID: description, Menu: menu})
+		rt.requires[name] = role
+		rt.menu = append(rt.menu, handlers.Command{Name: name, DescriptionID: description, Menu: menu, Role: role})
 	}
-	cmd("start", "command.start", true, f.members.Start)
-	cmd("help", "command.help", true, f.members.Help)
-	cmd("language", "command.language", true, f.members.Language)
-	cmd("partners", "command.partners", true, f.partners.Partners)
-	cmd("city", "command.city", true, f.partners.City)
-	cmd("municipality", "command.municipality", true, f.partners.Municipality)
-	cmd("interests", "command.interests", true, f.partners.Interests)
-	cmd("about", "command.about", true, f.partners.About)
-	cmd("cancel", "command.cancel", true, f.members.Cancel)
+	anyone, member, coordinator, admin := store.RoleNewcomer, store.RoleMember, store.RoleCoordinator, store.RoleAdmin
+	cmd("start", "command.start", true, anyone, f.members.Start)
+	cmd("help", "command.help", true, anyone, f.members.Help)
+	cmd("language", "command.language", true, anyone, f.members.Language)
+	cmd("partners", "command.partners", true, anyone, f.partners.Partners)
+	cmd("city", "command.city", true, anyone, f.partners.City)
+	cmd("municipality", "command.municipality", true, anyone, f.members.Municipality)
+	cmd("interests", "command.interests", true, member, f.partners.Interests)
+	cmd("members", "command.members", true, member, f.members.Members)
+	cmd("mydata", "command.mydata", true, anyone, f.members.MyData)
+	cmd("forgetme", "command.forgetme", false, anyone, f.members.ForgetMe)
+	cmd("about", "command.about", true, anyone, f.partners.About)
+	cmd("invite", "command.invite", false, coordinator, f.members.Invite)
+	cmd("grant", "command.grant", false, admin, f.members.Grant)
+	cmd("revoke", "command.revoke", false, admin, f.members.Revoke)
+	cmd("audit", "command.audit", false, admin, f.members.Audit)
+	cmd("cancel", "command.cancel", true, anyone, f.members.Cancel)
 
 	rt.callbacks[members.Feature] = f.members.SetLanguage
+	rt.callbacks[members.FeatureJoin] = f.members.JoinButton
+	rt.callbacks[members.FeatureInvite] = f.members.InviteButton
+	rt.callbacks[members.FeatureMembers] = f.members.MembersButton
+	rt.callbacks[members.FeaturePrivacy] = f.members.PrivacyButton
 	rt.callbacks[partners.FeaturePartners] = f.partners.PartnersButton
 	rt.callbacks[partners.FeatureCity] = f.partners.CityButton
-	rt.callbacks[partners.FeatureHome] = f.partners.HomeButton
 	rt.callbacks[partners.FeatureInterests] = f.partners.InterestsButton
 	rt.callbacks[partners.FeatureProposal] = f.partners.ProposalButton
+
+	rt.flows[members.FlowJoin] = f.members.JoinStep
 
 	f.members.Commands = rt.menu
 	return rt
@@ -72,10 +95,14 @@ func newRouter(f features) *router {
 func (rt *router) route(ctx context.Context, r *handlers.Request, dialogs handlers.Dialogs) (handlers.HandlerFunc, error) {
 	switch {
 	case r.Command != "":
-		if h, ok := rt.commands[r.Command]; ok {
-			return h, nil
+		h, ok := rt.commands[r.Command]
+		if !ok {
+			return rt.unknown, nil
 		}
-		return rt.unknown, nil
+		if !r.Member.AtLeast(rt.requires[r.Command]) {
+			return nil, handlers.ErrForbidden
+		}
+		return h, nil
 	case r.Callback != nil:
 		if h, ok := rt.callbacks[r.Callback.Data.Feature]; ok {
 			return h, nil

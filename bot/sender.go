@@ -81,8 +81,12 @@ func (s *Sender) Send(ctx context.Context, chatID int64, m handlers.Message) (in
 			ParseMode:          models.ParseModeHTML,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
 		}
-		if i == len(chunks)-1 && markup != nil {
-			p.ReplyMarkup = markup
+		if i == len(chunks)-1 {
+			if markup != nil {
+				p.ReplyMarkup = markup
+			} else if m.Keyboard != nil {
+				p.ReplyMarkup = replyKeyboard(m.Keyboard)
+			}
 		}
 		err := s.call(ctx, chatID, "sendMessage", func() error {
 			sent, err := s.api.SendMessage(ctx, p)
@@ -171,6 +175,21 @@ func keyboard(rows [][]handlers.Button) *models.InlineKeyboardMarkup {
 			out = append(out, btn)
 		}
 		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+	}
+	return kb
+}
+
+func replyKeyboard(k *handlers.Keyboard) models.ReplyMarkup {
+	if k.Remove {
+		return &models.ReplyKeyboardRemove{RemoveKeyboard: true}
+	}
+	kb := &models.ReplyKeyboardMarkup{ResizeKeyboard: true, OneTimeKeyboard: true}
+	for _, row := range k.Rows {
+		var out []models.KeyboardButton
+		for _, b := range row {
+			out = append(out, models.KeyboardButton{Text: b.Text, RequestContact: b.RequestContact})
+		}
+		kb.Keyboard = append(kb.Keyboard, out)
 	}
 	return kb
 }

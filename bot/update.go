@@ -22,6 +22,9 @@ func (b *Bot) handleUpdate(parent context.Context, upd *models.Update) {
 	// each update's time.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), b.opts.HandlerTimeout)
 	defer cancel()
+	if b.handled != nil {
+		defer b.handled(upd.ID)
+	}
 
 	if upd.MyChatMember != nil {
 		b.chatMemberChanged(ctx, upd.MyChatMember)
@@ -107,6 +110,9 @@ func (b *Bot) request(upd *models.Update) *handlers.Request {
 			r.Text, entities = msg.Caption, msg.CaptionEntities
 			r.Document = &handlers.Document{FileID: msg.Document.FileID, Name: msg.Document.FileName,
 				MIMEType: msg.Document.MimeType, Size: msg.Document.FileSize}
+		}
+		if msg.Contact != nil {
+			r.Contact = &handlers.Contact{Phone: msg.Contact.PhoneNumber, UserID: msg.Contact.UserID}
 		}
 		if c, ok := parseCommand(r.Text, entities, b.username); ok {
 			if c.ForOther {

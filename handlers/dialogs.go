@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/pobratim/pobratim/store"
 	"github.com/pobratim/pobratim/store/state"
 )
 
@@ -20,7 +21,8 @@ type Dialogs interface {
 
 // Command describes a bot command for the command menu and /help.
 type Command struct {
-	Name          string // without the slash
-	DescriptionID string // locales message id of the one-line description
-	Menu          bool   // shown in Telegram's command menu
+	Name          string     // without the slash
+	DescriptionID string     // locales message id of the one-line description
+	Menu          bool       // shown in Telegram's command menu
+	Role          store.Role // the least trusted role that may use it
 }

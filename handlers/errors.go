@@ -30,6 +30,8 @@ func ErrorReply(ctx context.Context, r *Request, err error) {
 		r.Log.Warn("state store unavailable", "err", err)
 	case errors.Is(err, callback.ErrInvalid), errors.Is(err, state.ErrConflict):
 		id = "error.stale_button"
+	case errors.Is(err, ErrForbidden) && !r.Member.Verified():
+		id = "error.not_verified"
 	case errors.Is(err, ErrForbidden):
 		id = "error.forbidden"
 	case errors.Is(err, context.DeadlineExceeded):

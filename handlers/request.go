@@ -56,6 +56,13 @@ type Document struct {
 	Size     int64
 }
 
+// Contact is a phone number a person shared with the "share contact"
+// button.
+type Contact struct {
+	Phone  string
+	UserID int64 // whose contact it is; 0 when not a Telegram user
+}
+
 // Request is one thing a person did: a command, a text, a button press or a
 // file.
 type Request struct {
@@ -72,6 +79,7 @@ type Request struct {
 
 	Callback *Callback
 	Document *Document
+	Contact  *Contact
 
 	Log *slog.Logger
 
@@ -138,6 +146,22 @@ type Message struct {
 	Buttons  [][]Button
 	Document *File
 	Location *Location
+	// Keyboard, when set, replaces the keyboard under the input field; it
+	// is ignored when Buttons are set.
+	Keyboard *Keyboard
+}
+
+// Keyboard is a reply keyboard: buttons that type their text, or share the
+// person's phone number. Remove hides the keyboard shown before.
+type Keyboard struct {
+	Rows   [][]KeyboardButton
+	Remove bool
+}
+
+// KeyboardButton is one button of a reply keyboard.
+type KeyboardButton struct {
+	Text           string
+	RequestContact bool
 }
 
 // Button is an inline button: it either carries callback data or opens a URL.

@@ -17,7 +17,7 @@ var sample = Args{
 	"Reasons": HTML("a, b"), "List": HTML("-"), "Zone": "Europe/Minsk", "Time": "10:00",
 	"Date": "25.12.2026", "Query": "q", "Kind": "town", "Source": "GeoNames", "Phone": "+375",
 	"Position": "mayor", "Areas": "tourism", "Partner": "Smolensk", "Examples": HTML("-"),
-	"From": "Smolensk",
+	"From": "Smolensk", "Role": "member", "Link": "https://t.me/x?start=y", "Action": "approve", "Subject": "member:1", "Detail": "-",
 }
 
 func TestEveryMessageInEveryLanguage(t *testing.T) {

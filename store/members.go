@@ -11,6 +11,15 @@ import (
 // Role is what a member may do in the bot.
 type Role string
 
+// Verified reports whether the member has been accepted into the
+// association: a newcomer has not.
+func (m Member) Verified() bool { return m.Role != RoleNewcomer && m.Role != "" }
+
+// AtLeast reports whether the member's role is role or a more trusted one.
+func (m Member) AtLeast(role Role) bool { return roleRank[m.Role] >= roleRank[role] }
+
+var roleRank = map[Role]int{RoleNewcomer: 0, RoleMember: 1, RoleCoordinator: 2, RoleAdmin: 3}
+
 // Roles, from least to most trusted.
 const (
 	RoleNewcomer    Role = "newcomer"
@@ -32,6 +41,7 @@ type Member struct {
 	Role           Role
 	Reachable      bool // false after the member blocked the bot
 	TimeZone       string
+	Phone          string // shared with the "share contact" button when joining; shown only to trusted members
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -46,7 +56,7 @@ type Profile struct {
 }
 
 const memberColumns = `user_id, first_name, last_name, username, language, language_chosen,
-	COALESCE(municipality_id, 0), position, role, reachable, time_zone, created_at, updated_at`
+	COALESCE(municipality_id, 0), position, role, reachable, time_zone, phone, created_at, updated_at`
 
 // Member returns the member with the given Telegram user id, or ErrNotFound.
 func (db *DB) Member(ctx context.Context, userID int64) (Member, error) {
@@ -136,7 +146,7 @@ func scanMember(row scanner) (Member, error) {
 	var m Member
 	var role, created, updated string
 	if err := row.Scan(&m.UserID, &m.FirstName, &m.LastName, &m.Username, &m.Language, &m.LanguageChosen,
-		&m.MunicipalityID, &m.Position, &role, &m.Reachable, &m.TimeZone, &created, &updated); err != nil {
+		&m.MunicipalityID, &m.Position, &role, &m.Reachable, &m.TimeZone, &m.Phone, &created, &updated); err != nil {
 		return Member{}, err
 	}
 	m.Role = Role(role)

@@ -1,5 +1,7 @@
 // Package members handles who people are to the bot: greeting them, their
-// language, help, and leaving a dialog.
+// language, help, leaving a dialog, joining the association and being
+// verified, invites, roles, the members of a municipality, and their
+// personal data.
 package members
 
 import (
@@ -10,35 +12,48 @@ import (
 
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
+	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/locales"
+	"github.com/pobratim/pobratim/store"
 )
 
-// LanguageStore saves the language a member chose.
-type LanguageStore interface {
-	SetLanguage(ctx context.Context, userID int64, lang string, now time.Time) error
-}
-
-// Service answers /start, /language, /help, /cancel and what the bot does not
-// understand.
+// Service answers /start, /language, /help, /cancel, what the bot does not
+// understand, and everything about membership.
 type Service struct {
-	Store    LanguageStore
+	DB       *store.DB
+	Dir      *directory.Directory
 	Dialogs  handlers.Dialogs
 	Commands []handlers.Command // listed by /help
 	Now      func() time.Time
+	// BotUsername is the bot's @username, for invite links.
+	BotUsername func() string
+	// OnJoined runs when a member has been verified (by a coordinator or an
+	// invite), for example to deliver what waited for their municipality.
+	OnJoined func(ctx context.Context, r *handlers.Request, m store.Member) error
 }
 
 // Callback feature name of this package's buttons.
 const Feature = "lang"
 
-// Start greets the member in their language and offers the language choice.
+// Start greets the member in their language and offers the language
+// choice. "/start <token>" opens an invite; a newcomer is then asked which
+// municipality they represent.
 func (s *Service) Start(ctx context.Context, r *handlers.Request) error {
+	if r.Args != "" {
+		return s.acceptInvite(ctx, r, r.Args)
+	}
 	name := strings.TrimSpace(r.User.FirstName)
 	if name == "" {
 		name = r.T("start.anonymous", nil)
 	}
 	text := r.T("start.greeting", locales.Args{"Name": name}) + "\n\n" + r.T("start.what_i_do", nil)
-	_, err := r.Reply(ctx, handlers.Message{Text: text, Buttons: languageButtons(r)})
-	return err
+	if _, err := r.Reply(ctx, handlers.Message{Text: text, Buttons: languageButtons(r)}); err != nil {
+		return err
+	}
+	if r.Member.Verified() {
+		return nil
+	}
+	return s.beginJoin(ctx, r)
 }
 
 // Language offers the languages to choose from.
@@ -53,7 +68,7 @@ func (s *Service) SetLanguage(ctx context.Context, r *handlers.Request) error {
 	if r.Callback.Data.Action != "set" || len(r.Callback.Data.Args) != 1 || !locales.Supported(lang) {
 		return callback.ErrInvalid
 	}
-	if err := s.Store.SetLanguage(ctx, r.User.ID, lang, s.Now()); err != nil {
+	if err := s.DB.SetLanguage(ctx, r.User.ID, lang, s.Now()); err != nil {
 		return fmt.Errorf("members: set language: %w", err)
 	}
 	r.Lang = lang
@@ -68,6 +83,9 @@ func (s *Service) Help(ctx context.Context, r *handlers.Request) error {
 	b.WriteString(r.T("help.intro", nil))
 	b.WriteString("\n")
 	for _, c := range s.Commands {
+		if !r.Member.AtLeast(c.Role) {
+			continue
+		}
 		b.WriteString("\n/" + c.Name + " — " + r.T(c.DescriptionID, nil))
 	}
 	b.WriteString("\n\n" + r.T("help.outro", nil))

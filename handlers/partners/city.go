@@ -8,6 +8,7 @@ import (
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
+	"github.com/pobratim/pobratim/handlers/places"
 	"github.com/pobratim/pobratim/locales"
 )
 
@@ -16,7 +17,7 @@ func (s *Service) City(ctx context.Context, r *handlers.Request) error {
 	if strings.TrimSpace(r.Args) == "" {
 		return r.ReplyText(ctx, "city.usage", nil)
 	}
-	p, ok, err := s.resolve(ctx, r, r.Args, FeatureCity)
+	p, ok, err := places.Find(ctx, r, s.Dir, r.Args, FeatureCity)
 	if !ok {
 		return err
 	}
@@ -28,7 +29,7 @@ func (s *Service) CityButton(ctx context.Context, r *handlers.Request) error {
 	if r.Callback.Data.Action != "pick" {
 		return callback.ErrInvalid
 	}
-	p, err := s.placeFromButton(r, 0)
+	p, err := places.FromButton(r, s.Dir, 0)
 	if err != nil {
 		return err
 	}
@@ -63,8 +64,8 @@ func (s *Service) profile(ctx context.Context, r *handlers.Request, p directory.
 	if len(names) > 0 {
 		b.WriteString("\n" + r.T("city.also", locales.Args{"List": strings.Join(names, " · ")}))
 	}
-	b.WriteString("\n" + r.T("city.kind."+kindKey(p.Kind), nil))
-	b.WriteString("\n" + r.T("city.population", locales.Args{"Population": population(r.Lang, p.Population)}))
+	b.WriteString("\n" + r.T("city.kind."+places.KindKey(p.Kind), nil))
+	b.WriteString("\n" + r.T("city.population", locales.Args{"Population": places.Population(r.Lang, p.Population)}))
 	if loc, err := time.LoadLocation(p.TimeZone); err == nil {
 		b.WriteString("\n" + r.T("city.time", locales.Args{"Zone": p.TimeZone, "Time": s.Now().In(loc).Format("15:04")}))
 	}

@@ -31,6 +31,9 @@ func (s *Service) InterestsButton(ctx context.Context, r *handlers.Request) erro
 	if d.Action != "toggle" || len(d.Args) != 1 || areaIndex(area) < 0 {
 		return callback.ErrInvalid
 	}
+	if !r.Member.Verified() {
+		return handlers.ErrForbidden
+	}
 	home, ok, err := s.home(ctx, r)
 	if !ok {
 		return err

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"strconv"
-	"strings"
 
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
+	"github.com/pobratim/pobratim/handlers/members"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
+	"github.com/pobratim/pobratim/handlers/places"
 	"github.com/pobratim/pobratim/locales"
 	"github.com/pobratim/pobratim/store"
 )
@@ -18,6 +18,9 @@ import (
 // propose sends a partnership proposal from the member's municipality to
 // target's members. A municipality with no members keeps it until one joins.
 func (s *Service) propose(ctx context.Context, r *handlers.Request, target directory.Place) error {
+	if !r.Member.Verified() {
+		return handlers.ErrForbidden
+	}
 	home, ok, err := s.home(ctx, r)
 	if !ok {
 		return err
@@ -63,11 +66,11 @@ func (s *Service) deliver(ctx context.Context, r *handlers.Request, p store.Prop
 	tr := r.Translator()
 	text := tr.Text(lang, "proposal.incoming", locales.Args{
 		"From": from.Name(lang), "Region": s.Dir.RegionName(from, lang), "Place": to.Name(lang),
-		"Name": locales.HTML(contact(author)),
+		"Name": locales.HTML(members.Contact(author)),
 	})
 	msg := handlers.Message{Text: text, Buttons: [][]handlers.Button{handlers.Row(
-		handlers.Button{Text: tr.Text(lang, "proposal.button.accept", nil), Data: callback.New(FeatureProposal, "accept", id(p.ID))},
-		handlers.Button{Text: tr.Text(lang, "proposal.button.decline", nil), Data: callback.New(FeatureProposal, "decline", id(p.ID))},
+		handlers.Button{Text: tr.Text(lang, "proposal.button.accept", nil), Data: callback.New(FeatureProposal, "accept", places.ID(p.ID))},
+		handlers.Button{Text: tr.Text(lang, "proposal.button.decline", nil), Data: callback.New(FeatureProposal, "decline", places.ID(p.ID))},
 	)}}
 	if _, err := r.SendTo(ctx, m.UserID, msg); err != nil {
 		return err
@@ -75,15 +78,15 @@ func (s *Service) deliver(ctx context.Context, r *handlers.Request, p store.Prop
 	return s.DB.MarkProposalDelivered(ctx, p.ID, m.UserID, s.Now())
 }
 
-// deliverPending shows a member who just joined home the proposals that
-// waited for someone from there.
-func (s *Service) deliverPending(ctx context.Context, r *handlers.Request, home directory.Place) error {
-	pending, err := s.DB.UndeliveredProposals(ctx, home.ID, r.User.ID)
+// DeliverPending shows a member who has just been verified the proposals
+// that waited for someone from their municipality.
+func (s *Service) DeliverPending(ctx context.Context, r *handlers.Request, m store.Member) error {
+	pending, err := s.DB.UndeliveredProposals(ctx, m.MunicipalityID, m.UserID)
 	if err != nil {
 		return fmt.Errorf("partners: pending proposals: %w", err)
 	}
 	for _, p := range pending {
-		if err := s.deliver(ctx, r, p, r.Member); err != nil {
+		if err := s.deliver(ctx, r, p, m); err != nil {
 			return fmt.Errorf("partners: deliver proposal %d: %w", p.ID, err)
 		}
 	}
@@ -105,7 +108,7 @@ func (s *Service) ProposalButton(ctx context.Context, r *handlers.Request) error
 	if err != nil {
 		return err
 	}
-	if r.Member.MunicipalityID != p.ToMunicipality {
+	if !r.Member.Verified() || r.Member.MunicipalityID != p.ToMunicipality {
 		return handlers.ErrForbidden
 	}
 	p, err = s.DB.AnswerProposal(ctx, pid, r.User.ID, d.Action == "accept", s.Now())
@@ -131,30 +134,13 @@ func (s *Service) ProposalButton(ctx context.Context, r *handlers.Request) error
 		return r.EditOrReply(ctx, handlers.Message{Text: r.T("proposal.you_declined", locales.Args{"Place": from.Name(r.Lang)})})
 	}
 	if _, err := r.SendTo(ctx, author.UserID, handlers.Message{Text: tr.Text(alang, "proposal.accepted", locales.Args{
-		"Place": to.Name(alang), "Name": locales.HTML(contact(r.Member)),
+		"Place": to.Name(alang), "Name": locales.HTML(members.Contact(r.Member)),
 	})}); err != nil {
 		r.Log.Warn("could not tell the author", "err", err)
 	}
 	return r.EditOrReply(ctx, handlers.Message{Text: r.T("proposal.you_accepted", locales.Args{
-		"Place": from.Name(r.Lang), "Name": locales.HTML(contact(author)),
+		"Place": from.Name(r.Lang), "Name": locales.HTML(members.Contact(author)),
 	})})
-}
-
-// contact renders a member as a link that opens a chat with them, plus
-// their @username when they have one. The result is safe HTML.
-func contact(m store.Member) string {
-	name := strings.TrimSpace(m.FirstName + " " + m.LastName)
-	if name == "" {
-		name = "#" + id(m.UserID)
-	}
-	out := fmt.Sprintf(`<a href="tg://user?id=%d">%s</a>`, m.UserID, html.EscapeString(name))
-	if m.Username != "" {
-		out += " @" + html.EscapeString(m.Username)
-	}
-	if m.Position != "" {
-		out += ", " + html.EscapeString(m.Position)
-	}
-	return out
 }
 
 func langOf(m store.Member) string {

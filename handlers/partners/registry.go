@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pobratim/pobratim/handlers/partners/directory"
+	"github.com/pobratim/pobratim/handlers/places"
 	"github.com/pobratim/pobratim/store"
 )
 
@@ -172,7 +173,7 @@ func municipalityRow(dir *directory.Directory, get func(string) string) (store.M
 			bad("region %q is unknown (use a code such as RU.69 or the region's name)", s)
 		}
 	}
-	m.Kind = kindKey(known.Kind)
+	m.Kind = places.KindKey(known.Kind)
 	if s := get("kind"); s != "" {
 		if _, ok := kindByName[s]; !ok {
 			bad("kind %q is not town, district_centre, region_centre or capital", s)

@@ -11,6 +11,7 @@ import (
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
+	"github.com/pobratim/pobratim/handlers/places"
 	"github.com/pobratim/pobratim/locales"
 )
 
@@ -31,7 +32,7 @@ func (s *Service) Partners(ctx context.Context, r *handlers.Request) error {
 	} else {
 		var ok bool
 		var err error
-		if origin, ok, err = s.resolve(ctx, r, query, FeaturePartners); !ok {
+		if origin, ok, err = places.Find(ctx, r, s.Dir, query, FeaturePartners); !ok {
 			return err
 		}
 	}
@@ -49,7 +50,7 @@ func (s *Service) PartnersButton(ctx context.Context, r *handlers.Request) error
 	d := r.Callback.Data
 	switch d.Action {
 	case "pick":
-		p, err := s.placeFromButton(r, 0)
+		p, err := places.FromButton(r, s.Dir, 0)
 		if err != nil {
 			return err
 		}
@@ -97,7 +98,7 @@ func (s *Service) PartnersButton(ctx context.Context, r *handlers.Request) error
 		}
 		return r.EditOrReply(ctx, s.regionPicker(r, origin, v))
 	case "propose":
-		p, err := s.placeFromButton(r, 0)
+		p, err := places.FromButton(r, s.Dir, 0)
 		if err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func (v view) args() []string {
 	if region == "" {
 		region = "-"
 	}
-	return []string{id(v.origin), strconv.Itoa(v.offset), mode, strconv.Itoa(areaIndex(v.filter.Area) + 1), strconv.Itoa(v.filter.Band), region}
+	return []string{places.ID(v.origin), strconv.Itoa(v.offset), mode, strconv.Itoa(areaIndex(v.filter.Area) + 1), strconv.Itoa(v.filter.Band), region}
 }
 
 func (v view) data(action string) callback.Data {
@@ -171,7 +172,7 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 	var b strings.Builder
 	b.WriteString(r.T("partners.header", locales.Args{
 		"Place": origin.Name(r.Lang), "Region": s.Dir.RegionName(origin, r.Lang),
-		"Population": population(r.Lang, origin.Population),
+		"Population": places.Population(r.Lang, origin.Population),
 	}))
 	if f := s.filterLine(r, v.filter); f != "" {
 		b.WriteString("\n" + f)
@@ -193,14 +194,14 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 		n := v.offset + i + 1
 		fmt.Fprintf(&b, "\n\n%d. %s", n, r.T("partners.item", locales.Args{
 			"Place": sug.Place.Name(r.Lang), "Region": s.Dir.RegionName(sug.Place, r.Lang),
-			"Population": population(r.Lang, sug.Place.Population), "Km": int(sug.Km + 0.5),
+			"Population": places.Population(r.Lang, sug.Place.Population), "Km": int(sug.Km + 0.5),
 		}))
 		if reasons := s.reasons(r, origin, sug); reasons != "" {
 			b.WriteString("\n   " + reasons)
 		}
 		rows = append(rows, handlers.Row(
-			handlers.Button{Text: fmt.Sprintf("%d. %s", n, sug.Place.Name(r.Lang)), Data: callback.New(FeatureCity, "pick", id(sug.Place.ID))},
-			handlers.Button{Text: r.T("partners.button.propose", nil), Data: callback.New(FeaturePartners, "propose", id(sug.Place.ID))},
+			handlers.Button{Text: fmt.Sprintf("%d. %s", n, sug.Place.Name(r.Lang)), Data: callback.New(FeatureCity, "pick", places.ID(sug.Place.ID))},
+			handlers.Button{Text: r.T("partners.button.propose", nil), Data: callback.New(FeaturePartners, "propose", places.ID(sug.Place.ID))},
 		))
 	}
 	var nav []handlers.Button
@@ -262,7 +263,7 @@ func (s *Service) reasons(r *handlers.Request, origin directory.Place, sug Sugge
 		case ReasonSize:
 			out = append(out, r.T("reason.size", nil))
 		case ReasonLevel:
-			out = append(out, r.T("reason.level."+kindKey(sug.Place.Kind), nil))
+			out = append(out, r.T("reason.level."+places.KindKey(sug.Place.Kind), nil))
 		case ReasonAreas:
 			out = append(out, r.T("reason.areas", locales.Args{"List": areaNames(r, why.Areas)}))
 		case ReasonPartnerOfPartner:
