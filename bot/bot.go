@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -28,6 +29,7 @@ type StateStore interface {
 	handlers.Dialogs
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	Allow(ctx context.Context, key string, r state.Rate) (bool, time.Duration, error)
+	Ping(ctx context.Context) error
 }
 
 // Options configure a Bot. Zero values take the defaults noted.
@@ -43,6 +45,10 @@ type Options struct {
 	Log            *slog.Logger
 	Now            func() time.Time
 	HTTPClient     *http.Client
+	Listen         string // address of /healthz, /metrics and the webhook; "" serves none
+	WebhookURL     string // set: updates come by webhook instead of long polling
+	WebhookSecret  string // required with WebhookURL
+	Gauges         Gauges // extra readings for /metrics
 }
 
 // Deps are the parts a Bot works with.
@@ -62,6 +68,7 @@ type Bot struct {
 	sender   *Sender
 	router   *router
 	lanes    *dispatcher
+	metrics  *metrics
 	admins   map[int64]bool
 	username string
 
@@ -106,6 +113,19 @@ func New(opts Options, deps Deps) (*Bot, error) {
 		b.admins[id] = true
 	}
 	b.lanes = newDispatcher(opts.Workers, opts.Log, b.handleUpdate)
+	gauges := Gauges{"pobratim_dialogs": func(ctx context.Context) (float64, error) {
+		if c, ok := deps.State.(interface {
+			CountDialogs(context.Context) (int, error)
+		}); ok {
+			n, err := c.CountDialogs(ctx)
+			return float64(n), err
+		}
+		return 0, nil
+	}}
+	for k, v := range opts.Gauges {
+		gauges[k] = v
+	}
+	b.metrics = newMetrics(gauges)
 
 	client := opts.HTTPClient
 	if client == nil {
@@ -119,14 +139,15 @@ func New(opts Options, deps Deps) (*Bot, error) {
 		tg.WithDefaultHandler(func(ctx context.Context, _ *tg.Bot, upd *models.Update) {
 			b.lanes.dispatch(ctx, upd)
 		}),
-		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram client", "err", err) }),
-		tg.WithAllowedUpdates(tg.AllowedUpdates{"message", "callback_query", "my_chat_member"}),
+		tg.WithErrorsHandler(b.clientError),
+		tg.WithAllowedUpdates(allowedUpdates),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("bot: create client: %w", err)
 	}
 	b.api = api
 	b.sender = NewSender(api, opts.Log, b.markUnreachable)
+	b.sender.metrics = b.metrics
 	b.router = newRouter(b.features())
 	return b, nil
 }
@@ -134,34 +155,61 @@ func New(opts Options, deps Deps) (*Bot, error) {
 // Sender returns the bot's message sender.
 func (b *Bot) Sender() *Sender { return b.sender }
 
-// Prepare introduces the bot to Telegram: it learns its own username,
-// removes a leftover webhook (which would make long polling fail with 409)
-// when polling, and registers the command menu in every language.
-func (b *Bot) Prepare(ctx context.Context, polling bool) error {
+// allowedUpdates are the update kinds the bot asks Telegram for.
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+
+// Prepare introduces the bot to Telegram: it learns its own username, sets
+// the webhook in webhook mode or removes a leftover one (which would make
+// long polling fail with 409), and registers the command menu in every
+// language.
+func (b *Bot) Prepare(ctx context.Context) error {
 	me, err := b.api.GetMe(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: getMe (is the token right?): %w", err)
 	}
 	b.username = me.Username
-	if polling {
-		if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
-			return fmt.Errorf("bot: deleteWebhook: %w", err)
+	if b.opts.WebhookURL != "" {
+		if err := b.setWebhook(ctx); err != nil {
+			return err
 		}
+	} else if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("bot: deleteWebhook: %w", err)
 	}
 	return b.registerCommands(ctx)
 }
 
-// Run serves updates by long polling until ctx ends, then waits for the
-// updates already taken to be handled.
+// Run serves updates — by long polling, or by webhook when a webhook URL is
+// set — and the HTTP endpoints until ctx ends, then waits for the updates
+// already taken to be handled.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.username == "" {
-		if err := b.Prepare(ctx, true); err != nil {
+		if err := b.Prepare(ctx); err != nil {
 			return err
 		}
 	}
-	b.log.Info("polling for updates", "bot", b.username)
-	b.api.Start(ctx)
+	stopHTTP, err := b.serveHTTP(ctx)
+	if err != nil {
+		return err
+	}
+	if b.opts.WebhookURL != "" {
+		b.log.Info("receiving updates by webhook", "bot", b.username)
+		<-ctx.Done()
+	} else {
+		b.log.Info("polling for updates", "bot", b.username)
+		b.api.Start(ctx)
+	}
+	stopHTTP() // no new webhook updates; then drain what was taken
 	return b.shutdown()
+}
+
+// clientError logs the Telegram library's errors. An undecodable update is
+// logged without its content: it carries people's messages.
+func (b *Bot) clientError(err error) {
+	if strings.Contains(err.Error(), "error decode update") {
+		b.log.Warn("telegram client: undecodable update skipped")
+		return
+	}
+	b.log.Warn("telegram client", "err", err)
 }
 
 func (b *Bot) shutdown() error {

@@ -120,7 +120,9 @@ func (h *harness) start() {
 	}
 	opts.Token = "1000:test"
 	opts.APIURL = h.srv.URL()
-	opts.Log = testLog
+	if opts.Log == nil {
+		opts.Log = testLog
+	}
 	if opts.Throttle.Burst == 0 {
 		opts.Throttle = state.Rate{Per: time.Second, Burst: 1000}
 	}
@@ -139,7 +141,7 @@ func (h *harness) start() {
 		h.cond.Broadcast()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := b.Prepare(ctx, true); err != nil {
+	if err := b.Prepare(ctx); err != nil {
 		h.t.Fatal(err)
 	}
 	h.bot, h.cancel, h.done = b, cancel, make(chan error, 1)

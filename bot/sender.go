@@ -26,6 +26,7 @@ type Sender struct {
 	log         *slog.Logger
 	onForbidden func(ctx context.Context, chatID int64)
 	sleep       func(ctx context.Context, d time.Duration) error
+	metrics     *metrics // nil: not counted
 }
 
 // NewSender returns a Sender over api. onForbidden, if not nil, is called
@@ -139,9 +140,20 @@ func (s *Sender) call(ctx context.Context, chatID int64, method string, do func(
 	for attempt := 0; ; attempt++ {
 		err := do()
 		if err == nil {
+			if s.metrics != nil {
+				s.metrics.sent.WithLabelValues(method).Inc()
+			}
 			return nil
 		}
 		var tooMany *tg.TooManyRequestsError
+		if s.metrics != nil {
+			switch {
+			case errors.As(err, &tooMany):
+				s.metrics.tooMany.Inc()
+			case errors.Is(err, tg.ErrorForbidden):
+				s.metrics.forbidden.Inc()
+			}
+		}
 		switch {
 		case errors.As(err, &tooMany) && attempt < maxRetries:
 			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second

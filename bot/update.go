@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -25,6 +27,8 @@ func (b *Bot) handleUpdate(parent context.Context, upd *models.Update) {
 	if b.handled != nil {
 		defer b.handled(upd.ID)
 	}
+	start := time.Now()
+	defer func() { b.metrics.observe(updateKind(upd), time.Since(start)) }()
 
 	if upd.MyChatMember != nil {
 		b.chatMemberChanged(ctx, upd.MyChatMember)
@@ -58,6 +62,7 @@ func (b *Bot) handleUpdate(parent context.Context, upd *models.Update) {
 	}()
 
 	if !b.allowed(ctx, r) {
+		b.metrics.throttled.Inc()
 		r.Callback = nil // a throttled press is left unanswered like a dropped message
 		return
 	}
@@ -177,6 +182,23 @@ func (b *Bot) chatMemberChanged(ctx context.Context, u *models.ChatMemberUpdated
 	if err := b.deps.DB.SetReachable(ctx, u.From.ID, reachable, b.opts.Now()); err != nil {
 		b.log.Warn("could not record chat member change", "err", err)
 	}
+}
+
+// updateKind names an update for metrics.
+func updateKind(upd *models.Update) string {
+	switch {
+	case upd.Message != nil && upd.Message.Document != nil:
+		return "document"
+	case upd.Message != nil && strings.HasPrefix(upd.Message.Text, "/"):
+		return "command"
+	case upd.Message != nil:
+		return "message"
+	case upd.CallbackQuery != nil:
+		return "callback"
+	case upd.MyChatMember != nil:
+		return "chat_member"
+	}
+	return "other"
 }
 
 func user(u *models.User) handlers.User {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,8 @@ type config struct {
 	RedisURL string
 	Admins   []int64
 	Listen   string
+	Webhook  string // webhook URL; empty = long polling
+	Secret   string // webhook secret
 	LogJSON  bool
 	Language string // console: the language of the simulated user
 	Name     string // console: the first name of the simulated user
@@ -70,6 +73,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "Redis URL, e.g. redis://127.0.0.1:6379/0; empty keeps state in memory (REDIS_URL)")
 	admins := fs.String("admins", env("POBRATIM_ADMINS", ""), "comma-separated Telegram user ids of admins (POBRATIM_ADMINS)")
 	fs.StringVar(&c.Listen, "listen", env("POBRATIM_LISTEN", ":8080"), "HTTP address for webhook, health and metrics (POBRATIM_LISTEN)")
+	fs.StringVar(&c.Webhook, "webhook-url", env("POBRATIM_WEBHOOK_URL", ""), "public HTTPS URL Telegram posts updates to; empty = long polling (POBRATIM_WEBHOOK_URL)")
+	fs.StringVar(&c.Secret, "webhook-secret", env("POBRATIM_WEBHOOK_SECRET", ""), "webhook secret, 1-256 of A-Z a-z 0-9 _ - (POBRATIM_WEBHOOK_SECRET)")
 	logFormat := fs.String("log", env("POBRATIM_LOG", "text"), "log format: text or json (POBRATIM_LOG)")
 	fs.StringVar(&c.Language, "lang", env("POBRATIM_CONSOLE_LANG", "ru"), "console: your Telegram language code (POBRATIM_CONSOLE_LANG)")
 	fs.StringVar(&c.Name, "name", env("POBRATIM_CONSOLE_NAME", "Console"), "console: your first name (POBRATIM_CONSOLE_NAME)")
@@ -88,6 +93,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.RedisURL != "" {
 		if err := checkURL(c.RedisURL, "redis", "rediss"); err != nil {
 			return config{}, fmt.Errorf("REDIS_URL: %w", err)
+		}
+	}
+	if c.Webhook != "" {
+		if err := checkURL(c.Webhook, "https", "http"); err != nil {
+			return config{}, fmt.Errorf("POBRATIM_WEBHOOK_URL: %w", err)
+		}
+		if !webhookSecret.MatchString(c.Secret) {
+			return config{}, errors.New("POBRATIM_WEBHOOK_SECRET: required with POBRATIM_WEBHOOK_URL, 1-256 characters of A-Z a-z 0-9 _ -")
 		}
 	}
 	switch *logFormat {
@@ -111,6 +124,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	return c, nil
 }
+
+var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
 func parseIDs(s string) ([]int64, error) {
 	var ids []int64

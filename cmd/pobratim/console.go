@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pobratim/pobratim/bot"
 	"github.com/pobratim/pobratim/bot/telegramtest"
 )
 
@@ -28,11 +29,11 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 
 	srv := telegramtest.NewServer()
 	defer srv.Close()
-	b, err := p.newBot(cfg, log, "1:console", srv.URL())
+	b, err := p.newBot(bot.Options{Token: "1:console", APIURL: srv.URL(), Admins: cfg.Admins, Log: log})
 	if err != nil {
 		return err
 	}
-	if err := b.Prepare(ctx, true); err != nil {
+	if err := b.Prepare(ctx); err != nil {
 		return err
 	}
 	botCtx, stopBot := context.WithCancel(ctx)

@@ -113,9 +113,8 @@ func (p *parts) close() {
 	p.db.Close()
 }
 
-func (p *parts) newBot(cfg config, log *slog.Logger, token, apiURL string) (*bot.Bot, error) {
-	return bot.New(bot.Options{Token: token, APIURL: apiURL, Admins: cfg.Admins, Log: log},
-		bot.Deps{DB: p.db, State: p.state, Catalog: p.catalog, Directory: p.directory})
+func (p *parts) newBot(opts bot.Options) (*bot.Bot, error) {
+	return bot.New(opts, bot.Deps{DB: p.db, State: p.state, Catalog: p.catalog, Directory: p.directory})
 }
 
 // serve runs the bot against Telegram until ctx ends.
@@ -125,7 +124,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer p.close()
-	b, err := p.newBot(cfg, log, cfg.Token, cfg.APIURL)
+	b, err := p.newBot(bot.Options{Token: cfg.Token, APIURL: cfg.APIURL, Admins: cfg.Admins, Log: log,
+		Listen: cfg.Listen, WebhookURL: cfg.Webhook, WebhookSecret: cfg.Secret})
 	if err != nil {
 		return err
 	}
