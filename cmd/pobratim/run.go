@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/pobratim/pobratim/bot"
 	"github.com/pobratim/pobratim/handlers/partners"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
@@ -28,6 +30,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	log := newLogger(cfg, stderr)
+	redis.SetLogger(redisLog{log})
 	switch cfg.Command {
 	case "version":
 		fmt.Fprintln(stdout, "pobratim", version())
@@ -46,6 +49,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 1
 	}
 	return 0
+}
+
+// redisLog sends go-redis's own messages (one per failed dial while Redis
+// is down) to our log at debug level instead of stderr.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis client", "msg", fmt.Sprintf(format, v...))
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
