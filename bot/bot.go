@@ -18,6 +18,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/pobratim/pobratim/handlers"
+	"github.com/pobratim/pobratim/handlers/jobs"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/locales"
 	"github.com/pobratim/pobratim/store"
@@ -49,6 +50,8 @@ type Options struct {
 	WebhookURL     string // set: updates come by webhook instead of long polling
 	WebhookSecret  string // required with WebhookURL
 	Gauges         Gauges // extra readings for /metrics
+	// ReminderLeads are the association's reminder lead times; nil: 24 h and 1 h.
+	ReminderLeads []time.Duration
 }
 
 // Deps are the parts a Bot works with.
@@ -69,6 +72,7 @@ type Bot struct {
 	router   *router
 	lanes    *dispatcher
 	metrics  *metrics
+	jobs     *jobs.Scheduler
 	admins   map[int64]bool
 	username string
 
@@ -148,6 +152,7 @@ func New(opts Options, deps Deps) (*Bot, error) {
 	b.api = api
 	b.sender = NewSender(api, opts.Log, b.markUnreachable)
 	b.sender.metrics = b.metrics
+	b.jobs = jobs.New(deps.DB, deps.DB.Leases(opts.Now), jobs.Options{Now: opts.Now, Log: opts.Log})
 	b.router = newRouter(b.features())
 	return b, nil
 }
@@ -191,6 +196,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); b.jobs.Run(ctx) }()
 	if b.opts.WebhookURL != "" {
 		b.log.Info("receiving updates by webhook", "bot", b.username)
 		<-ctx.Done()
@@ -199,6 +206,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.api.Start(ctx)
 	}
 	stopHTTP() // no new webhook updates; then drain what was taken
+	<-jobsDone // the job running now is finished and recorded
 	return b.shutdown()
 }
 

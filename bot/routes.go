@@ -7,15 +7,19 @@ import (
 	"github.com/pobratim/pobratim/store"
 
 	"github.com/pobratim/pobratim/handlers"
+	"github.com/pobratim/pobratim/handlers/agreements"
 	"github.com/pobratim/pobratim/handlers/callback"
+	"github.com/pobratim/pobratim/handlers/meetings"
 	"github.com/pobratim/pobratim/handlers/members"
 	"github.com/pobratim/pobratim/handlers/partners"
 )
 
 // features are the use cases the bot serves.
 type features struct {
-	members  *members.Service
-	partners *partners.Service
+	members    *members.Service
+	partners   *partners.Service
+	meetings   *meetings.Service
+	agreements *agreements.Service
 }
 
 func (b *Bot) features() features {
@@ -23,7 +27,14 @@ func (b *Bot) features() features {
 		members: &members.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Now: b.opts.Now,
 			BotUsername: func() string { return b.username }},
 		partners: &partners.Service{Dir: b.deps.Directory, DB: b.deps.DB, Now: b.opts.Now},
+		meetings: &meetings.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Out: b.sender,
+			Text: b.deps.Catalog, Leads: b.opts.ReminderLeads, Now: b.opts.Now, Wake: b.jobs.Wake, Log: b.log},
 	}
+	f.meetings.RegisterJobs(b.jobs)
+	f.agreements = &agreements.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State,
+		Files: &Files{api: b.api, client: b.opts.HTTPClient}, Out: b.sender, Text: b.deps.Catalog,
+		Now: b.opts.Now, Wake: b.jobs.Wake, Log: b.log}
+	f.agreements.RegisterJobs(b.jobs)
 	f.members.OnJoined = func(ctx context.Context, r *handlers.Request, m store.Member) error {
 		return f.partners.DeliverPending(ctx, r, m)
 	}
@@ -36,6 +47,7 @@ type router struct {
 	requires  map[string]store.Role           // the least role a command needs
 	callbacks map[string]handlers.HandlerFunc // by callback feature
 	flows     map[string]handlers.HandlerFunc // by dialog flow
+	document  handlers.HandlerFunc            // a file a person sent
 	unknown   handlers.HandlerFunc
 	fallback  handlers.HandlerFunc
 	menu      []handlers.Command
@@ -72,6 +84,13 @@ func newRouter(f features) *router {
 	cmd("grant", "command.grant", false, admin, f.members.Grant)
 	cmd("revoke", "command.revoke", false, admin, f.members.Revoke)
 	cmd("audit", "command.audit", false, admin, f.members.Audit)
+	cmd("visit", "meetings.command.visit", true, member, f.meetings.Visit)
+	cmd("meetings", "meetings.command.meetings", true, member, f.meetings.Meetings)
+	cmd("timezone", "meetings.command.timezone", true, member, f.meetings.TimeZone)
+	cmd("reminders", "meetings.command.reminders", true, member, f.meetings.Reminders)
+	cmd("digest", "meetings.command.digest", false, member, f.meetings.Digest)
+	cmd("agreements", "command.agreements", true, anyone, f.agreements.Agreements)
+	cmd("agreement", "command.agreement", false, anyone, f.agreements.Agreement)
 	cmd("cancel", "command.cancel", true, anyone, f.members.Cancel)
 
 	rt.callbacks[members.Feature] = f.members.SetLanguage
@@ -84,7 +103,19 @@ func newRouter(f features) *router {
 	rt.callbacks[partners.FeatureInterests] = f.partners.InterestsButton
 	rt.callbacks[partners.FeatureProposal] = f.partners.ProposalButton
 
+	rt.callbacks[meetings.FeatureVisit] = f.meetings.VisitButton
+	rt.callbacks[meetings.FeatureMeeting] = f.meetings.MeetingButton
+	rt.callbacks[meetings.FeatureSettings] = f.meetings.SettingsButton
+
+	rt.callbacks[agreements.Feature] = f.agreements.Button
+	rt.callbacks[agreements.FeaturePick] = f.agreements.PickButton
+	rt.callbacks[agreements.FeatureList] = f.agreements.ListPick
+	rt.document = f.agreements.Upload
+
 	rt.flows[members.FlowJoin] = f.members.JoinStep
+	rt.flows[agreements.FlowDraft] = f.agreements.Answer
+	rt.flows[meetings.FlowVisit] = f.meetings.DialogText
+	rt.flows[meetings.FlowMove] = f.meetings.DialogText
 
 	f.members.Commands = rt.menu
 	return rt
@@ -108,6 +139,8 @@ func (rt *router) route(ctx context.Context, r *handlers.Request, dialogs handle
 			return h, nil
 		}
 		return nil, callback.ErrInvalid
+	case r.Document != nil && rt.document != nil:
+		return rt.document, nil
 	}
 	d, active, err := dialogs.GetDialog(ctx, r.ChatID)
 	if err != nil {

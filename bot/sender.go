@@ -41,10 +41,26 @@ func (s *Sender) Send(ctx context.Context, chatID int64, m handlers.Message) (in
 	switch {
 	case m.Document != nil:
 		var sent *models.Message
-		err := s.call(ctx, chatID, "sendDocument", func() (err error) {
+		method := "sendDocument"
+		if m.Document.Photo {
+			method = "sendPhoto"
+		}
+		err := s.call(ctx, chatID, method, func() (err error) {
+			var file models.InputFile = &models.InputFileUpload{Filename: m.Document.Name, Data: bytes.NewReader(m.Document.Data)}
+			if m.Document.FileID != "" {
+				file = &models.InputFileString{Data: m.Document.FileID}
+			}
+			if m.Document.Photo {
+				p := &tg.SendPhotoParams{ChatID: chatID, Photo: file, Caption: m.Document.Caption, ParseMode: models.ParseModeHTML}
+				if markup != nil {
+					p.ReplyMarkup = markup
+				}
+				sent, err = s.api.SendPhoto(ctx, p)
+				return err
+			}
 			p := &tg.SendDocumentParams{
 				ChatID:    chatID,
-				Document:  &models.InputFileUpload{Filename: m.Document.Name, Data: bytes.NewReader(m.Document.Data)},
+				Document:  file,
 				Caption:   m.Document.Caption,
 				ParseMode: models.ParseModeHTML,
 			}

@@ -116,6 +116,10 @@ func (b *Bot) request(upd *models.Update) *handlers.Request {
 			r.Document = &handlers.Document{FileID: msg.Document.FileID, Name: msg.Document.FileName,
 				MIMEType: msg.Document.MimeType, Size: msg.Document.FileSize}
 		}
+		if n := len(msg.Photo); n > 0 {
+			r.Text, entities = msg.Caption, msg.CaptionEntities
+			r.Photo = &handlers.Document{FileID: msg.Photo[n-1].FileID, MIMEType: "image/jpeg", Size: int64(msg.Photo[n-1].FileSize)}
+		}
 		if msg.Contact != nil {
 			r.Contact = &handlers.Contact{Phone: msg.Contact.PhoneNumber, UserID: msg.Contact.UserID}
 		}

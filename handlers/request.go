@@ -79,6 +79,7 @@ type Request struct {
 
 	Callback *Callback
 	Document *Document
+	Photo    *Document // the largest size of a photo a person sent
 	Contact  *Contact
 
 	Log *slog.Logger
@@ -176,6 +177,11 @@ type File struct {
 	Name    string
 	Data    []byte
 	Caption string // HTML, at most 1024 characters
+	// FileID, when set, sends a file Telegram already has by its id
+	// instead of Data.
+	FileID string
+	// Photo sends the file as a photo rather than as a document.
+	Photo bool
 }
 
 // Location is a point on the map.

@@ -13,11 +13,18 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // sample fills every template variable the message files use.
 var sample = Args{
 	"Name": "Anna", "Command": "/x", "Place": "Vitebsk", "Region": "Vitebsk Region",
+	"Field": HTML("Date signed"), "Size": HTML("120 KB"), // Agreements.
 	"Count": 3, "Total": 10, "Page": 1, "Pages": 2, "Km": 120, "Population": 366000,
 	"Reasons": HTML("a, b"), "List": HTML("-"), "Zone": "Europe/Minsk", "Time": "10:00",
 	"Date": "25.12.2026", "Query": "q", "Kind": "town", "Source": "GeoNames", "Phone": "+375",
 	"Position": "mayor", "Areas": "tourism", "Partner": "Smolensk", "Examples": HTML("-"),
 	"From": "Smolensk", "Role": "member", "Link": "https://t.me/x?start=y", "Action": "approve", "Subject": "member:1", "Detail": "-",
+	"To": 10, // Maps.
+	// Practices.
+	"Result": "tourist flow +40% in two years",
+	// Meetings.
+	"Weekday": "Friday", "Day": 25, "Month": "December", "Year": 2026, "Topic": "tourism", "Venue": "Town hall",
+	"In": "1 hour", "OrganiserTime": "16:00", "OrganiserZone": "Moscow, UTC+3", "Title": HTML("Visit"), "Was": "24.12", "N": 1,
 }
 
 func TestEveryMessageInEveryLanguage(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -112,112 +111,6 @@ func (db *DB) ToggleArea(ctx context.Context, municipalityID int64, area string,
 		on = true
 	}
 	return on, tx.Commit()
-}
-
-// Agreement is a cooperation agreement between municipalities.
-type Agreement struct {
-	ID        int64
-	Title     string
-	Stage     string // intent, agreement, twinning, programme, friendship
-	SignedOn  string // YYYY-MM-DD or YYYY, "" when unknown
-	Status    string // in_force, expired, terminated
-	Areas     []string
-	Parties   []int64
-	AddedBy   int64
-	CreatedAt time.Time
-}
-
-// AddAgreement stores an agreement with its parties.
-func (db *DB) AddAgreement(ctx context.Context, a Agreement, now time.Time) (int64, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("store: add agreement: %w", err)
-	}
-	defer tx.Rollback()
-	id, err := addAgreement(ctx, tx, a, now)
-	if err != nil {
-		return 0, err
-	}
-	return id, tx.Commit()
-}
-
-func addAgreement(ctx context.Context, tx *sql.Tx, a Agreement, now time.Time) (int64, error) {
-	if len(a.Parties) < 2 {
-		return 0, fmt.Errorf("store: add agreement: %w: fewer than two parties", ErrConflict)
-	}
-	if a.Stage == "" {
-		a.Stage = "agreement"
-	}
-	if a.Status == "" {
-		a.Status = "in_force"
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO agreements (title, stage, signed_on, status, areas, added_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Title, a.Stage, a.SignedOn, a.Status, strings.Join(a.Areas, ","), a.AddedBy, formatTime(now))
-	if err != nil {
-		return 0, fmt.Errorf("store: add agreement: %w", err)
-	}
-	id, _ := res.LastInsertId()
-	for _, p := range a.Parties {
-		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO agreement_parties (agreement_id, municipality_id) VALUES (?, ?)", id, p); err != nil {
-			return 0, fmt.Errorf("store: add agreement party: %w", err)
-		}
-	}
-	return id, nil
-}
-
-// AgreementsOf returns a municipality's agreements, newest first.
-func (db *DB) AgreementsOf(ctx context.Context, municipalityID int64) ([]Agreement, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.title, a.stage, a.signed_on, a.status, a.areas, a.added_by, a.created_at,
-		(SELECT group_concat(municipality_id) FROM agreement_parties p WHERE p.agreement_id = a.id)
-		FROM agreements a JOIN agreement_parties x ON x.agreement_id = a.id
-		WHERE x.municipality_id = ? ORDER BY a.signed_on DESC, a.id DESC`, municipalityID)
-	if err != nil {
-		return nil, fmt.Errorf("store: agreements of %d: %w", municipalityID, err)
-	}
-	defer rows.Close()
-	var out []Agreement
-	for rows.Next() {
-		var a Agreement
-		var areas, created, parties string
-		if err := rows.Scan(&a.ID, &a.Title, &a.Stage, &a.SignedOn, &a.Status, &areas, &a.AddedBy, &created, &parties); err != nil {
-			return nil, fmt.Errorf("store: agreements of %d: %w", municipalityID, err)
-		}
-		if areas != "" {
-			a.Areas = strings.Split(areas, ",")
-		}
-		for _, p := range strings.Split(parties, ",") {
-			var id int64
-			fmt.Sscan(p, &id)
-			a.Parties = append(a.Parties, id)
-		}
-		if a.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
-// Ties returns, for every municipality with agreements, the municipalities it
-// has agreements with.
-func (db *DB) Ties(ctx context.Context) (map[int64][]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT a.municipality_id, b.municipality_id
-		FROM agreement_parties a JOIN agreement_parties b
-		ON a.agreement_id = b.agreement_id AND a.municipality_id <> b.municipality_id
-		JOIN agreements g ON g.id = a.agreement_id WHERE g.status <> 'terminated'`)
-	if err != nil {
-		return nil, fmt.Errorf("store: ties: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64][]int64{}
-	for rows.Next() {
-		var a, b int64
-		if err := rows.Scan(&a, &b); err != nil {
-			return nil, fmt.Errorf("store: ties: %w", err)
-		}
-		out[a] = append(out[a], b)
-	}
-	return out, rows.Err()
 }
 
 // Proposal is a proposal of partnership from one municipality to another.

@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/pobratim/pobratim/handlers/meetings"
 )
 
 // config is everything the subcommands read from the environment and flags,
@@ -23,8 +26,9 @@ type config struct {
 	RedisURL string
 	Admins   []int64
 	Listen   string
-	Webhook  string // webhook URL; empty = long polling
-	Secret   string // webhook secret
+	Webhook  string          // webhook URL; empty = long polling
+	Secret   string          // webhook secret
+	Leads    []time.Duration // reminder lead times
 	LogJSON  bool
 	Language string // console: the language of the simulated user
 	Name     string // console: the first name of the simulated user
@@ -75,6 +79,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.Listen, "listen", env("POBRATIM_LISTEN", ":8080"), "HTTP address for webhook, health and metrics (POBRATIM_LISTEN)")
 	fs.StringVar(&c.Webhook, "webhook-url", env("POBRATIM_WEBHOOK_URL", ""), "public HTTPS URL Telegram posts updates to; empty = long polling (POBRATIM_WEBHOOK_URL)")
 	fs.StringVar(&c.Secret, "webhook-secret", env("POBRATIM_WEBHOOK_SECRET", ""), "webhook secret, 1-256 of A-Z a-z 0-9 _ - (POBRATIM_WEBHOOK_SECRET)")
+	leads := fs.String("reminder-leads", env("POBRATIM_REMINDER_LEADS", "24h,1h"), "how long before a meeting reminders go out (POBRATIM_REMINDER_LEADS)")
 	logFormat := fs.String("log", env("POBRATIM_LOG", "text"), "log format: text or json (POBRATIM_LOG)")
 	fs.StringVar(&c.Language, "lang", env("POBRATIM_CONSOLE_LANG", "ru"), "console: your Telegram language code (POBRATIM_CONSOLE_LANG)")
 	fs.StringVar(&c.Name, "name", env("POBRATIM_CONSOLE_NAME", "Console"), "console: your first name (POBRATIM_CONSOLE_NAME)")
@@ -94,6 +99,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		if err := checkURL(c.RedisURL, "redis", "rediss"); err != nil {
 			return config{}, fmt.Errorf("REDIS_URL: %w", err)
 		}
+	}
+	if c.Leads, err = meetings.ParseLeads(*leads); err != nil {
+		return config{}, fmt.Errorf("POBRATIM_REMINDER_LEADS: %q: give durations such as 24h,1h or 2d,30m", *leads)
 	}
 	if c.Webhook != "" {
 		if err := checkURL(c.Webhook, "https", "http"); err != nil {

@@ -29,7 +29,10 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 
 	srv := telegramtest.NewServer()
 	defer srv.Close()
-	b, err := p.newBot(bot.Options{Token: "1:console", APIURL: srv.URL(), Admins: cfg.Admins, Log: log})
+	// In the console you are the association's admin, so that every
+	// command, approvals included, can be tried.
+	b, err := p.newBot(bot.Options{Token: "1:console", APIURL: srv.URL(), Admins: append(cfg.Admins, consoleUserID),
+		Log: log, ReminderLeads: cfg.Leads})
 	if err != nil {
 		return err
 	}
@@ -40,7 +43,7 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	done := make(chan error, 1)
 	go func() { done <- b.Run(botCtx) }()
 
-	you := telegramtest.User{ID: 1, FirstName: cfg.Name, LanguageCode: cfg.Language}
+	you := telegramtest.User{ID: consoleUserID, FirstName: cfg.Name, LanguageCode: cfg.Language}
 	feed, unsubscribe := srv.Subscribe()
 	defer unsubscribe()
 	screen := &screen{out: stdout, sent: make(chan struct{}, 64)}
@@ -91,6 +94,9 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	stopBot()
 	return <-done
 }
+
+// consoleUserID is the Telegram id of the person at the console.
+const consoleUserID = 1
 
 // screen prints the bot's messages and remembers the last keyboard.
 type screen struct {

@@ -27,6 +27,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{[]string{"console"}, map[string]string{"REDIS_URL": "http://x"}, "REDIS_URL"},
 		{[]string{"console"}, map[string]string{"POBRATIM_LOG": "xml"}, "POBRATIM_LOG"},
 		{[]string{"backup"}, nil, "backup"},
+		{[]string{"console"}, map[string]string{"POBRATIM_REMINDER_LEADS": "soon"}, "POBRATIM_REMINDER_LEADS"},
 		{[]string{"console"}, map[string]string{"POBRATIM_WEBHOOK_URL": "https://bot.example.org/tg"}, "POBRATIM_WEBHOOK_SECRET"},
 		{[]string{"console"}, map[string]string{"POBRATIM_WEBHOOK_URL": "https://bot.example.org/tg", "POBRATIM_WEBHOOK_SECRET": "has space"}, "POBRATIM_WEBHOOK_SECRET"},
 		{[]string{"console"}, map[string]string{"POBRATIM_WEBHOOK_URL": "ftp://x", "POBRATIM_WEBHOOK_SECRET": "s"}, "POBRATIM_WEBHOOK_URL"},

@@ -47,8 +47,7 @@ func (s *Service) sendProfile(ctx context.Context, r *handlers.Request, p direct
 	)}}); err != nil {
 		return err
 	}
-	_, err = r.Reply(ctx, handlers.Message{Location: &handlers.Location{Latitude: p.Lat, Longitude: p.Lon}})
-	return err
+	return s.sendLocator(ctx, r, p)
 }
 
 // profile renders a place's card.

@@ -103,6 +103,12 @@ func (s *Service) PartnersButton(ctx context.Context, r *handlers.Request) error
 			return err
 		}
 		return s.propose(ctx, r, p)
+	case "map":
+		v, err := parseView(d.Args)
+		if err != nil {
+			return err
+		}
+		return s.sendMap(ctx, r, v)
 	}
 	return callback.ErrInvalid
 }
@@ -209,6 +215,9 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 		prev := v
 		prev.offset = max(0, v.offset-pageSize)
 		nav = append(nav, handlers.Button{Text: r.T("partners.button.back", nil), Data: prev.data("page")})
+	}
+	if len(pageItems) > 0 {
+		nav = append(nav, handlers.Button{Text: r.T("map.button.show", nil), Data: v.data("map")})
 	}
 	if v.offset+pageSize < total {
 		next := v

@@ -29,6 +29,9 @@ var (
 	// ErrUnsupported: an image, a legacy .doc, a spreadsheet or another
 	// format that is not one of docx, odt, pdf, txt.
 	ErrUnsupported = errors.New("doctext: unsupported file type")
+	// ErrImage: a picture (a photo of a page, say). It wraps
+	// ErrUnsupported, so errors.Is reports both.
+	ErrImage = fmt.Errorf("%w: image", ErrUnsupported)
 	// ErrWrongExtension: the content is a supported format, but not the one
 	// the file name says (a .pdf that is really a .docx).
 	ErrWrongExtension = errors.New("doctext: content does not match the file extension")
@@ -156,6 +159,8 @@ func Extract(ctx context.Context, name string, data []byte, lim Limits) (Text, e
 			return Text{}, fmt.Errorf("%w: not a %s file", ErrCorrupt, ext)
 		}
 		return Text{}, fmt.Errorf("%w: unrecognised binary content", ErrUnsupported)
+	case kindImage:
+		return Text{}, ErrImage
 	default:
 		return Text{}, fmt.Errorf("%w: %s", ErrUnsupported, kind)
 	}

@@ -49,7 +49,7 @@ var listEnders = map[string]bool{"т.д": true, "т.п": true, "інш": true, "
 // Иванов"), numbered clauses ("1.2."), decimal numbers, headings, list items
 // and lines wrapped inside a sentence.
 func SplitSentences(text string) []string {
-	segs := splitSegments(text)
+	segs := splitSegments(text, false)
 	out := make([]string, 0, len(segs))
 	for _, s := range segs {
 		out = append(out, s.Text)
@@ -123,8 +123,10 @@ func atoi(s string) int {
 
 // blocks groups lines: a blank line, a clause or article marker, a list item
 // or a heading starts a new block; other lines continue the previous one,
-// since PDF and plain-text files wrap sentences across lines.
-func blocks(text string) []block {
+// since PDF and plain-text files wrap sentences across lines. When
+// paragraphs is set (text from .docx or .odt, one paragraph a line), every
+// line is a block of its own.
+func blocks(text string, paragraphs bool) []block {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	var out []block
@@ -152,7 +154,7 @@ func blocks(text string) []block {
 		caps := isAllCaps(line)
 		// Wide gaps inside a line separate columns of a signature block.
 		columns := strings.Contains(raw, "      ")
-		startNew := cur == nil || label != "" || listItemRe.MatchString(line) || caps || prevHeading || columns
+		startNew := paragraphs || cur == nil || label != "" || listItemRe.MatchString(line) || caps || prevHeading || columns
 		if startNew {
 			flush()
 			cur = &block{line: i, clause: label, heading: heading || caps}
@@ -188,11 +190,11 @@ func startsLower(s string) bool {
 }
 
 // splitSegments splits text into sentences and labels each with the clause
-// it belongs to.
-func splitSegments(text string) []segment {
+// it belongs to; paragraphs is as for blocks.
+func splitSegments(text string, paragraphs bool) []segment {
 	var out []segment
 	clause, article := "", ""
-	for _, bl := range blocks(text) {
+	for _, bl := range blocks(text, paragraphs) {
 		if bl.clause != "" {
 			if strings.ContainsRune(bl.clause, ' ') { // an article heading
 				article, clause = bl.clause, bl.clause

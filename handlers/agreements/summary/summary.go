@@ -76,6 +76,10 @@ type Options struct {
 	Lang string
 	// MaxSentences caps Summary (3–5 by default, by length of the text).
 	MaxSentences int
+	// Paragraphs says that every line of the text is a paragraph, as in
+	// text extracted from .docx and .odt; by default lines may be wrapped
+	// inside a sentence, as in PDF and plain text.
+	Paragraphs bool
 }
 
 // MaxInputRunes bounds the text Summarise reads; the rest is ignored.
@@ -85,7 +89,7 @@ const MaxInputRunes = 600_000
 func Summarise(text string, opt Options) Card {
 	text = prepare(text)
 	lines := strings.Split(text, "\n")
-	segs := splitSegments(text)
+	segs := splitSegments(text, opt.Paragraphs)
 	card := Card{Languages: detectLanguages(segs)}
 	if card.Languages == nil {
 		card.Languages = []string{}

@@ -341,3 +341,18 @@ func BenchmarkSummariseMaxInput(b *testing.B) {
 		summary.Summarise(text, summary.Options{})
 	}
 }
+
+// Text from .docx and .odt has one paragraph a line and no blank lines
+// between them: a title line must not swallow the preamble after it.
+func TestParagraphsFromWordProcessors(t *testing.T) {
+	text := "ДОГОВОР\nо межмуниципальном сотрудничестве\n" +
+		"Оршанский районный исполнительный комитет (Республика Беларусь) в лице председателя Захаренко Н.В., " +
+		"с одной стороны, и Администрация муниципального образования «Рославльский район» Смоленской области " +
+		"в лице Главы Кузнецова О.Ю., с другой стороны, заключили настоящий Договор о нижеследующем.\n" +
+		"1. Стороны сотрудничают в сфере торговли.\n2. Стороны обмениваются опытом.\n3. Договор вступает в силу с даты подписания."
+	card := summary.Summarise(text, summary.Options{Paragraphs: true})
+	if len(card.Parties) != 2 || card.Parties[0].Name != "Оршанский районный исполнительный комитет" ||
+		card.Title != "Договор о межмуниципальном сотрудничестве" {
+		t.Fatalf("title %q, parties %+v", card.Title, card.Parties)
+	}
+}
