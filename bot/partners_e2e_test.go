@@ -329,8 +329,11 @@ func TestCityProfileAndHomonyms(t *testing.T) {
 	if !strings.Contains(card.Text, "Leningrad") || pin.Method != "sendPhoto" || !strings.Contains(pin.Caption, "Leningrad") {
 		t.Fatalf("profile of Kirovsk (Leningrad): %q, locator %s %q", card.Text, pin.Method, pin.Caption)
 	}
+	if loc := h.wait(u.ID, 4); loc.Method != "sendLocation" || loc.Latitude < 59 || loc.Latitude > 61 {
+		t.Fatalf("no pin for Kirovsk (Leningrad): %s %.2f", loc.Method, loc.Latitude)
+	}
 	h.srv.SendText(u, "/city Kirovsk, Murmansk")
-	if card := h.wait(u.ID, 4); !strings.Contains(card.Text, "Murmansk") {
+	if card := h.wait(u.ID, 5); !strings.Contains(card.Text, "Murmansk") {
 		t.Fatalf("region qualifier ignored: %q", card.Text)
 	}
 }

@@ -47,7 +47,12 @@ func (s *Service) sendProfile(ctx context.Context, r *handlers.Request, p direct
 	)}}); err != nil {
 		return err
 	}
-	return s.sendLocator(ctx, r, p)
+	if err := s.sendLocator(ctx, r, p); err != nil {
+		return err
+	}
+	// The pin opens the place in the person's own maps app.
+	_, err = r.Reply(ctx, handlers.Message{Location: &handlers.Location{Latitude: p.Lat, Longitude: p.Lon}})
+	return err
 }
 
 // profile renders a place's card.
