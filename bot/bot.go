@@ -125,7 +125,12 @@ func New(opts Options, deps Deps) (*Bot, error) {
 			return float64(n), err
 		}
 		return 0, nil
-	}}
+	},
+		"pobratim_jobs_pending": func(ctx context.Context) (float64, error) {
+			n, err := deps.DB.CountPendingJobs(ctx)
+			return float64(n), err
+		},
+	}
 	for k, v := range opts.Gauges {
 		gauges[k] = v
 	}

@@ -114,7 +114,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	for _, want := range []string{`pobratim_updates_total{kind="command"} 2`, `pobratim_messages_sent_total{method="sendMessage"} 1`,
-		"pobratim_telegram_403_total 1", "pobratim_update_seconds_count 2", "pobratim_dialogs 0"} {
+		"pobratim_telegram_403_total 1", "pobratim_update_seconds_count 2", "pobratim_dialogs 0", "pobratim_jobs_pending 0"} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q", want)
 		}

@@ -9,13 +9,14 @@ import (
 	"os"
 	"time"
 
+	"github.com/pobratim/pobratim/handlers/agreements"
 	"github.com/pobratim/pobratim/handlers/partners"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/store"
 )
 
 // importKinds are the registries `pobratim import` loads.
-var importKinds = []string{"municipalities"}
+var importKinds = []string{"municipalities", "agreements"}
 
 // importFile loads one of the association's registries from a CSV file, in
 // one transaction, and prints every bad row.
@@ -35,15 +36,25 @@ func importFile(ctx context.Context, cfg config, log *slog.Logger, stdout io.Wri
 	if err != nil {
 		return err
 	}
+	if err := partners.ApplyRegistry(ctx, db, dir); err != nil {
+		return err
+	}
 	var rep partners.ImportReport
 	switch kind {
 	case "municipalities":
 		rep, err = partners.ImportMunicipalities(ctx, db, dir, f, time.Now())
+	case "agreements":
+		var ar agreements.ImportReport
+		ar, err = agreements.ImportCSV(ctx, db, dir, f, time.Now())
+		rep.Rows = ar.Rows
+		for _, e := range ar.Errors {
+			rep.Errors = append(rep.Errors, partners.LineError{Line: e.Line, Reason: e.Reason})
+		}
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stdout, "%s:%d: %s\n", path, e.Line, e.Reason)
 	}
-	if errors.Is(err, partners.ErrBadRows) {
+	if errors.Is(err, partners.ErrBadRows) || errors.Is(err, agreements.ErrBadRows) {
 		return fmt.Errorf("import: %d bad rows in %s; nothing was imported", len(rep.Errors), path)
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,4 +114,33 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+}
+
+// The rows below are test fixtures, not real agreements.
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	good := filepath.Join(dir, "agreements.csv")
+	os.WriteFile(good, []byte("party_a,party_b,stage,signed_on,title,areas\n"+
+		"Витебск,Смоленск,twinning,2019-05-15,Test fixture agreement,culture;tourism\n"), 0o600)
+	var out, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"import", "-db", db, "agreements", good}, env(nil), nil, &out, &stderr); code != 0 {
+		t.Fatalf("import agreements: exit %d, %s %s", code, out.String(), stderr.String())
+	}
+	if !strings.Contains(out.String(), "imported 1 agreements") {
+		t.Fatalf("output %q", out.String())
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("country,name_ru,oktmo\nXX,Район,123\n"), 0o600)
+	out.Reset()
+	stderr.Reset()
+	if code := run(context.Background(), []string{"import", "-db", db, "municipalities", bad}, env(nil), nil, &out, &stderr); code == 0 {
+		t.Fatal("a bad file imported")
+	}
+	if !strings.Contains(out.String(), "bad.csv:2: ") || !strings.Contains(stderr.String(), "nothing was imported") {
+		t.Fatalf("bad rows not reported by line: %q %q", out.String(), stderr.String())
+	}
+	if code := run(context.Background(), []string{"import", "-db", db, "members", bad}, env(nil), nil, &out, &stderr); code != 2 {
+		t.Fatalf("unknown registry: exit %d", code)
+	}
 }
