@@ -145,6 +145,9 @@ func TestUploadSaveListAndOpenAgreement(t *testing.T) {
 	if saved.Method != "editMessageText" || !strings.HasPrefix(saved.Text, h.text("ru", "agreements.saved", locales.Args{"Count": int(a.ID)})) {
 		t.Fatalf("after saving: %s %q", saved.Method, saved.Text)
 	}
+	if !strings.Contains(saved.Text, "автор записи: Анна") {
+		t.Errorf("the saved card does not say who added it: %q", saved.Text)
+	}
 	if !hasAgreementButton(saved.Markup, "edit") {
 		t.Errorf("the member who saved it has no edit button: %+v", saved.Markup)
 	}

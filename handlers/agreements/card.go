@@ -1,11 +1,13 @@
 package agreements
 
 import (
+	"context"
 	"html"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/agreements/deadline"
@@ -137,6 +139,10 @@ func fileSize(v view, n int64) string {
 	return v.T("agreements.size.mb", locales.Args{"Count": int((n + 1<<19) >> 20)})
 }
 
+// maxCardRunes bounds a card before its last lines, leaving room for them
+// and for a question under the card within Telegram's 4096 characters.
+const maxCardRunes = 3400
+
 // cardInfo is what a card shows besides the draft's own fields.
 type cardInfo struct {
 	Header string // the first line
@@ -201,20 +207,27 @@ func cardText(dir *directory.Directory, v view, d draft, info cardInfo) string {
 			line("• " + deadlineText(v, dl))
 		}
 	}
-	if len(d.Summary) > 0 {
-		line("")
-		line(v.T("agreements.card.summary", nil))
-		for _, s := range d.Summary {
-			line(sentenceLine(v, s))
+	// The summary and the key clauses fill what is left of one message, so
+	// that a card can be edited in place (an edit cannot be split).
+	sentencesIn := func(header string, list []store.Sentence) {
+		var lines []string
+		for _, s := range list {
+			l := sentenceLine(v, s)
+			if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(strings.Join(lines, "\n"))+utf8.RuneCountInString(l) > maxCardRunes {
+				break
+			}
+			lines = append(lines, l)
+		}
+		if len(lines) > 0 {
+			line("")
+			line(header)
+			for _, l := range lines {
+				line(l)
+			}
 		}
 	}
-	if len(d.Clauses) > 0 {
-		line("")
-		line(v.T("agreements.card.clauses", nil))
-		for _, s := range d.Clauses {
-			line(sentenceLine(v, s))
-		}
-	}
+	sentencesIn(v.T("agreements.card.summary", nil), d.Summary)
+	sentencesIn(v.T("agreements.card.clauses", nil), d.Clauses)
 	if d.Truncated {
 		line("")
 		line(v.T("agreements.card.truncated", nil))
@@ -231,17 +244,35 @@ func cardText(dir *directory.Directory, v view, d draft, info cardInfo) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// savedInfo is the header and the "added" line of a stored agreement.
-func savedInfo(v view, a store.Agreement, today time.Time) cardInfo {
+// savedInfo is the header and the "added" line of a stored agreement;
+// addedBy is the name of the member who added it, or "".
+func savedInfo(v view, a store.Agreement, addedBy string, today time.Time) cardInfo {
+	args := locales.Args{"Date": a.CreatedAt.Format("02.01.2006"), "Name": addedBy}
 	id := "agreements.card.added"
-	if a.Origin == store.OriginImport {
+	switch {
+	case a.Origin == store.OriginImport:
 		id = "agreements.card.imported"
+	case addedBy != "":
+		id = "agreements.card.added_by"
 	}
 	return cardInfo{
 		Header: v.T("agreements.card.saved_header", locales.Args{"Count": int(a.ID)}),
-		Added:  v.T(id, locales.Args{"Date": a.CreatedAt.Format("02.01.2006")}),
+		Added:  v.T(id, args),
 		Today:  today,
 	}
+}
+
+// addedBy is the name of the member who added an agreement, or "" when
+// it was imported or the member is gone.
+func (s *Service) addedBy(ctx context.Context, a store.Agreement) string {
+	if a.AddedBy == 0 {
+		return ""
+	}
+	m, err := s.DB.Member(ctx, a.AddedBy)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(m.FirstName + " " + m.LastName)
 }
 
 // draftButtons are the buttons of an unsaved card.

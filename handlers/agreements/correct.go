@@ -309,8 +309,12 @@ func (s *Service) askParty(ctx context.Context, r *handlers.Request, dlg state.D
 	return r.ReplyText(ctx, "agreements.prompt.party", locales.Args{"Name": written})
 }
 
-// Answer handles what a person types while a card is open.
+// Answer handles what a person types while a card is open; another
+// document replaces the card.
 func (s *Service) Answer(ctx context.Context, r *handlers.Request) error {
+	if r.Document != nil {
+		return s.Upload(ctx, r)
+	}
 	dlg, d, err := s.loadDraft(ctx, r.ChatID, "")
 	if errors.Is(err, errDraftGone) {
 		return r.ReplyText(ctx, "agreements.draft.gone", nil)
@@ -479,7 +483,7 @@ func (s *Service) save(ctx context.Context, r *handlers.Request, dlg state.Dialo
 	}
 	r.Toast(r.T(id, locales.Args{"Count": int(stored.ID)}))
 	v := viewOf(r)
-	text := cardText(s.Dir, v, draftOf(stored), savedInfo(v, stored, now))
+	text := cardText(s.Dir, v, draftOf(stored), savedInfo(v, stored, s.addedBy(ctx, stored), now))
 	return r.EditOrReply(ctx, handlers.Message{
 		Text:    r.T(id, locales.Args{"Count": int(stored.ID)}) + "\n\n" + text,
 		Buttons: savedButtons(v, stored, true),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -106,7 +107,14 @@ func newDraft(dir *directory.Directory, reading Reading, doc handlers.Document, 
 	}
 	d.Areas = sortAreas(d.Areas)
 	d.Summary = sentences(c.Summary, len(c.Summary))
-	d.Clauses = sentences(c.Clauses, maxCardClauses)
+	// A key clause already in the summary is not shown twice.
+	var clauses []summary.Sentence
+	for _, cl := range c.Clauses {
+		if !slices.ContainsFunc(c.Summary, func(s summary.Sentence) bool { return s.Text == cl.Text }) {
+			clauses = append(clauses, cl)
+		}
+	}
+	d.Clauses = sentences(clauses, maxCardClauses)
 	// An agreement whose term ran out without renewal is no longer in force.
 	if t := d.terms(); !t.Start.IsZero() && d.TermMonths > 0 && !d.AutoRenewal && !d.Indefinite &&
 		deadline.AddMonths(t.Start, d.TermMonths).Before(deadline.Day(today)) {
@@ -164,9 +172,6 @@ func (d draft) agreement() store.Agreement {
 	}
 	return a
 }
-
-// municipalities returns the ids of the parties that are municipalities.
-func (d draft) municipalities() []int64 { return d.agreement().Parties }
 
 // terms are what the draft's deadlines follow from.
 func (d draft) terms() deadline.Terms { return termsOf(d.agreement()) }

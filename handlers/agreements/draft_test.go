@@ -48,7 +48,7 @@ func TestEvaluationSetEndToEnd(t *testing.T) {
 		_, text, _ := strings.Cut(string(raw), "\n") // the first line marks the fixture
 		data, ext := formats[i%len(formats)](text)
 		i++
-		reading, err := rd.Read(context.Background(), strings.TrimSuffix(name, ".txt")+ext, data)
+		reading, err := rd.Read(context.Background(), strings.TrimSuffix(name, ".txt")+ext, data, "ru")
 		if err != nil {
 			t.Fatalf("%s as %s: %v", name, ext, err)
 		}
@@ -79,7 +79,7 @@ func TestNewDraftFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reading, err := NewReader(ReaderOptions{}).Read(context.Background(), "a.txt", raw)
+	reading, err := NewReader(ReaderOptions{}).Read(context.Background(), "a.txt", raw, "ru")
 	if err != nil {
 		t.Fatal(err)
 	}

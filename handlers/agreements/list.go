@@ -191,7 +191,7 @@ func (s *Service) sendCard(ctx context.Context, r *handlers.Request, id int64) e
 	}
 	v := viewOf(r)
 	_, err = r.Reply(ctx, handlers.Message{
-		Text:    cardText(s.Dir, v, draftOf(a), savedInfo(v, a, s.now())),
+		Text:    cardText(s.Dir, v, draftOf(a), savedInfo(v, a, s.addedBy(ctx, a), s.now())),
 		Buttons: savedButtons(v, a, canEdit(r.Member, a.Parties)),
 	})
 	return err

@@ -63,12 +63,13 @@ type Reading struct {
 	Card summary.Card
 }
 
-// Read extracts the text of a document and summarises it. It waits for a
+// Read extracts the text of a document and summarises it, in lang when the
+// text has that language among others (a bilingual agreement). It waits for a
 // free slot (ErrBusy after the wait), and gives up after the budget with
 // doctext.ErrTimeout; the work it abandons keeps its slot until it stops,
 // so that abandoned work never piles up beyond the slots. Errors from the
 // extraction are doctext's sentinels.
-func (rd *Reader) Read(ctx context.Context, name string, data []byte) (Reading, error) {
+func (rd *Reader) Read(ctx context.Context, name string, data []byte, lang string) (Reading, error) {
 	wait := time.NewTimer(rd.wait)
 	defer wait.Stop()
 	select {
@@ -97,7 +98,7 @@ func (rd *Reader) Read(ctx context.Context, name string, data []byte) (Reading, 
 		res.r.Text, res.err = rd.extract(ctx, name, data, rd.limits)
 		if res.err == nil && ctx.Err() == nil {
 			paragraphs := res.r.Text.Format == doctext.FormatDOCX || res.r.Text.Format == doctext.FormatODT
-			res.r.Card = rd.sum(res.r.Text.Body, summary.Options{Paragraphs: paragraphs})
+			res.r.Card = rd.sum(res.r.Text.Body, summary.Options{Lang: lang, Paragraphs: paragraphs})
 		}
 	}()
 	select {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/agreements/doctext"
@@ -21,6 +22,10 @@ import (
 func button(action string, args ...string) callback.Data {
 	return callback.New(Feature, action, args...)
 }
+
+// answerTimeout bounds the answer to a document that took the update's
+// whole time.
+const answerTimeout = 10 * time.Second
 
 // imageExtensions are the names of pictures, which are answered before
 // they are downloaded.
@@ -43,15 +48,22 @@ func (s *Service) Upload(ctx context.Context, r *handlers.Request) error {
 	if err := r.ReplyText(ctx, "agreements.upload.reading", locales.Args{"Name": doc.Name}); err != nil {
 		return err
 	}
+	// Downloading and reading may use up the update's time; the answer
+	// saying so still goes out.
+	answer := func(id string) error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), answerTimeout)
+		defer cancel()
+		return r.ReplyText(ctx, id, nil)
+	}
 	data, err := s.Files.Download(ctx, doc.FileID, MaxFileSize)
 	switch {
 	case errors.Is(err, handlers.ErrFileTooBig):
-		return r.ReplyText(ctx, "agreements.upload.too_large", nil)
+		return answer("agreements.upload.too_large")
 	case errors.Is(err, context.DeadlineExceeded):
-		return r.ReplyText(ctx, "agreements.upload.timeout", nil)
+		return answer("agreements.upload.timeout")
 	case err != nil:
 		r.Log.Warn("agreements: download failed", "err", err)
-		return r.ReplyText(ctx, "agreements.upload.download_failed", nil)
+		return answer("agreements.upload.download_failed")
 	}
 	doc.Size = int64(len(data))
 	sum := sha256.Sum256(data)
@@ -66,16 +78,16 @@ func (s *Service) Upload(ctx context.Context, r *handlers.Request) error {
 		return fmt.Errorf("agreements: upload: %w", err)
 	}
 
-	reading, err := s.reader().Read(ctx, doc.Name, data)
+	reading, err := s.reader().Read(ctx, doc.Name, data, r.Lang)
 	if err != nil {
 		id := readErrorID(err)
 		if id == "agreements.upload.corrupt" || id == "agreements.upload.timeout" {
 			r.Log.Info("agreements: document not read", "name", doc.Name, "size", doc.Size, "err", err)
 		}
-		return r.ReplyText(ctx, id, nil)
+		return answer(id)
 	}
 	if !reading.Card.Looks {
-		return r.ReplyText(ctx, "agreements.upload.not_agreement", nil)
+		return answer("agreements.upload.not_agreement")
 	}
 	d := newDraft(s.Dir, reading, doc, sha, s.now())
 	d.Token = newToken()

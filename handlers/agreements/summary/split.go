@@ -195,6 +195,11 @@ func splitSegments(text string, paragraphs bool) []segment {
 	var out []segment
 	clause, article := "", ""
 	for _, bl := range blocks(text, paragraphs) {
+		// The title of the text in a second language starts it anew: its
+		// heading and preamble belong to no clause of the first.
+		if bl.heading && bl.clause == "" && agreementWordRe.MatchString(bl.text) {
+			clause, article = "", ""
+		}
 		if bl.clause != "" {
 			if strings.ContainsRune(bl.clause, ' ') { // an article heading
 				article, clause = bl.clause, bl.clause

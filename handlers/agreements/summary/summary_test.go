@@ -356,3 +356,20 @@ func TestParagraphsFromWordProcessors(t *testing.T) {
 		t.Fatalf("title %q, parties %+v", card.Title, card.Parties)
 	}
 }
+
+// In a bilingual text the second language's title and preamble belong to no
+// clause of the first, and its summary comes from its own clauses.
+func TestSecondLanguageSummary(t *testing.T) {
+	text := loadEval(t, "bi_gomel_bryansk.txt")
+	for _, paragraphs := range []bool{false, true} {
+		card := summary.Summarise(text, summary.Options{Lang: "be", Paragraphs: paragraphs})
+		if len(card.Summary) == 0 {
+			t.Fatalf("no Belarusian summary")
+		}
+		for _, s := range card.Summary {
+			if !strings.HasPrefix(s.Text, s.Clause+".") {
+				t.Errorf("paragraphs %v: sentence %q tagged with clause %q", paragraphs, s.Text, s.Clause)
+			}
+		}
+	}
+}
