@@ -77,14 +77,14 @@ var areaStems = func() map[string]string {
 	for _, area := range keys {
 		for _, w := range strings.Fields(areaLexicon[area]) {
 			for _, lang := range []string{LangRU, LangBE} {
-				m[stem(w, lang)] = area
+				m[stemWord(w, lang)] = area
 			}
 		}
 	}
 	// Two-word Belarusian phrases: "сельская гаспадарка" is agriculture,
 	// "ахова здароўя" healthcare; the single words are too general.
-	delete(m, stem("сельскай", LangBE))
-	delete(m, stem("гаспадаркі", LangBE))
+	delete(m, stemWord("сельскай", LangBE))
+	delete(m, stemWord("гаспадаркі", LangBE))
 	return m
 }()
 
@@ -106,7 +106,7 @@ func areas(segs []segment) []string {
 			}
 			h, seen := memo[s.Lang+t]
 			if !seen {
-				st := stem(t, s.Lang)
+				st := stemWord(t, s.Lang)
 				h.area, h.ok = areaStems[st]
 				if !h.ok && utf8.RuneCountInString(st) >= 7 {
 					h.area, h.ok = areaByPrefix(st)

@@ -2,132 +2,17 @@ package summary
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"github.com/kljensen/snowball/english"
-	"github.com/kljensen/snowball/russian"
+	"github.com/pobratim/pobratim/handlers/stem"
 )
 
-// Russian and English words are stemmed with the Snowball stemmers of
-// github.com/kljensen/snowball. Snowball has no Belarusian stemmer, so
-// beStem strips inflectional endings in the same spirit: the ending must lie
-// after the first vowel, and the longest known ending wins.
+// Words are split and stemmed by the shared stemmer of handlers/stem:
+// Snowball for Russian and English, its own suffix stripper for Belarusian.
 
-// tokens splits s into lower-case words; hyphenated compounds
-// ("торгово-экономический") give their parts, and the Belarusian apostrophe
-// stays inside a word ("аб'ект").
-func tokens(s string) []string {
-	var out []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
-		}
-	}
-	runes := []rune(s)
-	for i, r := range runes {
-		switch {
-		case unicode.IsLetter(r):
-			b.WriteRune(unicode.ToLower(r))
-		case (r == '\'' || r == '’' || r == 'ʼ') && b.Len() > 0 && i+1 < len(runes) && unicode.IsLetter(runes[i+1]):
-			b.WriteByte('\'')
-		case unicode.IsDigit(r):
-			b.WriteRune(r)
-		default:
-			flush()
-		}
-	}
-	flush()
-	return out
-}
+func tokens(s string) []string { return stem.Tokens(s) }
 
-func hasRune(s string, set string) bool { return strings.ContainsAny(s, set) }
-
-// stem reduces a lower-case word to its stem in the language of its
-// sentence; the word's own letters override the sentence's language.
-func stem(word, lang string) string {
-	word = strings.ReplaceAll(word, "ё", "е")
-	switch {
-	case word == "":
-		return ""
-	case isLatin(word):
-		return english.Stem(word, false)
-	case hasRune(word, "іў'"):
-		return beStem(word)
-	case hasRune(word, "иъщ"):
-		return russian.Stem(word, false)
-	case lang == LangBE:
-		return beStem(word)
-	}
-	return russian.Stem(word, false)
-}
-
-func isLatin(s string) bool {
-	for _, r := range s {
-		if r >= 'a' && r <= 'z' {
-			return true
-		}
-	}
-	return false
-}
-
-const beVowels = "аеёіоуыэюя"
-
-// beEndings are Belarusian inflectional endings (nouns, adjectives,
-// participles, verbs), matched longest first.
-var beEndings = func() []string {
-	list := []string{
-		// adjectives and participles
-		"ымі", "імі", "ага", "яга", "аму", "яму", "ую", "юю", "ая", "яя", "ое", "ае", "ее", "ыя", "ія",
-		"ых", "іх", "ым", "ім", "ай", "ой", "ей", "ы", "і",
-		// nouns
-		"амі", "ямі", "ах", "ях", "ам", "ям", "аў", "яў", "оў", "ёў", "еў", "ою", "ёю", "ём", "ом", "ем",
-		"яй", "а", "я", "у", "ю", "е", "о", "ь",
-		// verbs and adverbial participles
-		"юцца", "уцца", "ецца", "іцца", "ыцца", "ацца", "яцца", "цца", "ючы", "учы", "ячы", "ачы",
-		"юць", "уць", "аць", "яць", "іць", "ыць", "ець", "ваць", "лася", "ліся", "ўся", "ся",
-		"ла", "лі", "ло", "еце", "іце", "ць", "ці", "еш", "ыш", "іш", "ў",
-	}
-	// Longest first, so that "ямі" is tried before "і".
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && utf8.RuneCountInString(list[j]) > utf8.RuneCountInString(list[j-1]); j-- {
-			list[j], list[j-1] = list[j-1], list[j]
-		}
-	}
-	return list
-}()
-
-// beStem strips one inflectional ending after the first vowel, then a
-// trailing soft sign, keeping at least two letters of stem.
-func beStem(word string) string {
-	runes := []rune(word)
-	rv := -1
-	for i, r := range runes {
-		if strings.ContainsRune(beVowels, r) {
-			rv = i + 1
-			break
-		}
-	}
-	if rv < 0 {
-		return word
-	}
-	for _, e := range beEndings {
-		er := utf8.RuneCountInString(e)
-		if len(runes)-er < max(rv, 2) {
-			continue
-		}
-		if strings.HasSuffix(word, e) {
-			runes = runes[:len(runes)-er]
-			break
-		}
-	}
-	if n := len(runes); n > 2 && runes[n-1] == 'ь' {
-		runes = runes[:n-1]
-	}
-	return string(runes)
-}
+func stemWord(word, lang string) string { return stem.Word(word, lang) }
 
 // stopwords are function words of the three languages, and words present
 // in every agreement that say nothing about this one.
@@ -162,7 +47,7 @@ func stems(s, lang string) []string {
 		if utf8.RuneCountInString(t) < 3 || stopwords[t] || allDigits(t) {
 			continue
 		}
-		if st := stem(t, lang); utf8.RuneCountInString(st) >= 2 {
+		if st := stemWord(t, lang); utf8.RuneCountInString(st) >= 2 {
 			out = append(out, st)
 		}
 	}
