@@ -18,6 +18,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/pobratim/pobratim/handlers"
+	"github.com/pobratim/pobratim/handlers/broadcasts"
 	"github.com/pobratim/pobratim/handlers/jobs"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/locales"
@@ -52,6 +53,15 @@ type Options struct {
 	Gauges         Gauges // extra readings for /metrics
 	// ReminderLeads are the association's reminder lead times; nil: 24 h and 1 h.
 	ReminderLeads []time.Duration
+	// BroadcastRate caps the whole bot's messages per second
+	// (POBRATIM_BROADCAST_RATE); 0 means DefaultBroadcastRate.
+	BroadcastRate int
+	// PaidBroadcast sets allow_paid_broadcast on broadcast copies
+	// (POBRATIM_PAID_BROADCAST=on); raise BroadcastRate with it.
+	PaidBroadcast bool
+	// BroadcastApproval makes a second coordinator approve every broadcast
+	// (POBRATIM_BROADCAST_APPROVAL=on).
+	BroadcastApproval bool
 }
 
 // Deps are the parts a Bot works with.
@@ -73,6 +83,8 @@ type Bot struct {
 	lanes    *dispatcher
 	metrics  *metrics
 	jobs     *jobs.Scheduler
+	pacer    *Pacer
+	outbox   *broadcasts.Worker
 	admins   map[int64]bool
 	username string
 
@@ -157,6 +169,11 @@ func New(opts Options, deps Deps) (*Bot, error) {
 	b.api = api
 	b.sender = NewSender(api, opts.Log, b.markUnreachable)
 	b.sender.metrics = b.metrics
+	b.pacer = NewPacer(opts.BroadcastRate)
+	b.sender.pacer = b.pacer
+	b.outbox = &broadcasts.Worker{DB: deps.DB, Out: chatPaced{b.sender, b.pacer}, Text: deps.Catalog, Now: opts.Now, Log: opts.Log,
+		Parallel:  max(8, b.pacer.Rate()/10),
+		Transport: &bulkTransport{api: api, pacer: b.pacer, paid: opts.PaidBroadcast, metrics: b.metrics, onForbidden: b.markUnreachable}}
 	b.jobs = jobs.New(deps.DB, deps.DB.Leases(opts.Now), jobs.Options{Now: opts.Now, Log: opts.Log})
 	b.router = newRouter(b.features())
 	return b, nil
@@ -203,6 +220,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); b.jobs.Run(ctx) }()
+	outboxDone := make(chan struct{})
+	go func() { defer close(outboxDone); b.outbox.Run(ctx) }()
 	if b.opts.WebhookURL != "" {
 		b.log.Info("receiving updates by webhook", "bot", b.username)
 		<-ctx.Done()
@@ -212,6 +231,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	stopHTTP() // no new webhook updates; then drain what was taken
 	<-jobsDone // the job running now is finished and recorded
+	<-outboxDone
 	return b.shutdown()
 }
 

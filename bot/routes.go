@@ -8,10 +8,12 @@ import (
 
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/agreements"
+	"github.com/pobratim/pobratim/handlers/broadcasts"
 	"github.com/pobratim/pobratim/handlers/callback"
 	"github.com/pobratim/pobratim/handlers/meetings"
 	"github.com/pobratim/pobratim/handlers/members"
 	"github.com/pobratim/pobratim/handlers/partners"
+	"github.com/pobratim/pobratim/handlers/practices"
 )
 
 // features are the use cases the bot serves.
@@ -20,6 +22,8 @@ type features struct {
 	partners   *partners.Service
 	meetings   *meetings.Service
 	agreements *agreements.Service
+	practices  *practices.Service
+	broadcasts *broadcasts.Service
 }
 
 func (b *Bot) features() features {
@@ -35,6 +39,11 @@ func (b *Bot) features() features {
 		Files: &Files{api: b.api, client: b.opts.HTTPClient}, Out: b.sender, Text: b.deps.Catalog,
 		Now: b.opts.Now, Wake: b.jobs.Wake, Log: b.log}
 	f.agreements.RegisterJobs(b.jobs)
+	f.practices = &practices.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Now: b.opts.Now,
+		Visit: f.meetings.Visit}
+	f.partners.Practices = f.practices
+	f.broadcasts = &broadcasts.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Out: b.sender,
+		Text: b.deps.Catalog, Now: b.opts.Now, Approval: b.opts.BroadcastApproval, Wake: b.outbox.Wake, Log: b.log}
 	f.members.OnJoined = func(ctx context.Context, r *handlers.Request, m store.Member) error {
 		return f.partners.DeliverPending(ctx, r, m)
 	}
@@ -48,6 +57,7 @@ type router struct {
 	callbacks map[string]handlers.HandlerFunc // by callback feature
 	flows     map[string]handlers.HandlerFunc // by dialog flow
 	document  handlers.HandlerFunc            // a file a person sent
+	fileFlows map[string]bool                 // dialog flows that take a file as an answer
 	unknown   handlers.HandlerFunc
 	fallback  handlers.HandlerFunc
 	menu      []handlers.Command
@@ -60,6 +70,7 @@ func newRouter(f features) *router {
 		requires:  map[string]store.Role{},
 		callbacks: map[string]handlers.HandlerFunc{},
 		flows:     map[string]handlers.HandlerFunc{},
+		fileFlows: map[string]bool{},
 		unknown:   f.members.Unknown,
 		fallback:  f.members.Fallback,
 	}
@@ -91,6 +102,12 @@ func newRouter(f features) *router {
 	cmd("digest", "meetings.command.digest", false, member, f.meetings.Digest)
 	cmd("agreements", "command.agreements", true, anyone, f.agreements.Agreements)
 	cmd("agreement", "command.agreement", false, anyone, f.agreements.Agreement)
+	cmd("practices", "command.practices", true, anyone, f.practices.Practices)
+	cmd("practice", "command.practice", true, member, f.practices.Practice)
+	cmd("broadcast", "broadcast.command.broadcast", false, coordinator, f.broadcasts.Broadcast)
+	cmd("mute", "broadcast.command.mute", true, member, f.broadcasts.Mute)
+	cmd("forums", "forum.command.forums", true, member, f.broadcasts.Forums)
+	cmd("newforum", "forum.command.newforum", false, coordinator, f.broadcasts.NewForum)
 	cmd("cancel", "command.cancel", true, anyone, f.members.Cancel)
 
 	rt.callbacks[members.Feature] = f.members.SetLanguage
@@ -112,10 +129,22 @@ func newRouter(f features) *router {
 	rt.callbacks[agreements.FeatureList] = f.agreements.ListPick
 	rt.document = f.agreements.Upload
 
+	rt.callbacks[practices.FeatureList] = f.practices.ListButton
+	rt.callbacks[practices.FeaturePractice] = f.practices.PracticeButton
+
 	rt.flows[members.FlowJoin] = f.members.JoinStep
 	rt.flows[agreements.FlowDraft] = f.agreements.Answer
 	rt.flows[meetings.FlowVisit] = f.meetings.DialogText
 	rt.flows[meetings.FlowMove] = f.meetings.DialogText
+	rt.flows[practices.FlowNew] = f.practices.NewStep
+	rt.flows[practices.FlowEdit] = f.practices.EditStep
+	rt.fileFlows[practices.FlowNew], rt.fileFlows[practices.FlowEdit] = true, true
+
+	rt.callbacks[broadcasts.FeatureCompose] = f.broadcasts.Button
+	rt.callbacks[broadcasts.FeatureControl] = f.broadcasts.ControlButton
+	rt.callbacks[broadcasts.FeatureForum] = f.broadcasts.ForumButton
+	rt.flows[broadcasts.FlowCompose] = f.broadcasts.DialogInput
+	rt.fileFlows[broadcasts.FlowCompose] = true
 
 	f.members.Commands = rt.menu
 	return rt
@@ -140,6 +169,12 @@ func (rt *router) route(ctx context.Context, r *handlers.Request, dialogs handle
 		}
 		return nil, callback.ErrInvalid
 	case r.Document != nil && rt.document != nil:
+		// A file answers the active dialog when its flow takes files;
+		// otherwise it is an upload. Without the state store it is an
+		// upload too.
+		if d, active, err := dialogs.GetDialog(ctx, r.ChatID); err == nil && active && rt.fileFlows[d.Flow] {
+			return rt.flows[d.Flow], nil
+		}
 		return rt.document, nil
 	}
 	d, active, err := dialogs.GetDialog(ctx, r.ChatID)

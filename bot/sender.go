@@ -27,6 +27,7 @@ type Sender struct {
 	onForbidden func(ctx context.Context, chatID int64)
 	sleep       func(ctx context.Context, d time.Duration) error
 	metrics     *metrics // nil: not counted
+	pacer       *Pacer   // nil: not paced
 }
 
 // NewSender returns a Sender over api. onForbidden, if not nil, is called
@@ -154,6 +155,11 @@ func (s *Sender) AnswerCallback(ctx context.Context, id, text string) error {
 // call runs one Bot API call, waiting out 429 answers.
 func (s *Sender) call(ctx context.Context, chatID int64, method string, do func() error) error {
 	for attempt := 0; ; attempt++ {
+		if s.pacer != nil && method != "answerCallbackQuery" {
+			if err := s.pacer.Wait(ctx, chatID, Interactive); err != nil {
+				return fmt.Errorf("bot: %s: %w", method, err)
+			}
+		}
 		err := do()
 		if err == nil {
 			if s.metrics != nil {

@@ -25,6 +25,11 @@ var sample = Args{
 	// Meetings.
 	"Weekday": "Friday", "Day": 25, "Month": "December", "Year": 2026, "Topic": "tourism", "Venue": "Town hall",
 	"In": "1 hour", "OrganiserTime": "16:00", "OrganiserZone": "Moscow, UTC+3", "Title": HTML("Visit"), "Was": "24.12", "N": 1,
+	// Broadcasts and forums.
+	"Audience": HTML("all members"), "When": "now", "Author": "Anna", "ID": 7, "Sent": 9, "Blocked": 1, "Failed": 0,
+	"Duration": "6m40s", "State": "sending", "Left": 3, "Skipped": 0, "Rate": "25.0", "ETA": "2s", "Dates": "26.06–28.06.2027",
+	"City": "Vitebsk", "Sections": "Culture", "Capacity": "300", "Going": 2, "Maybe": 1, "Waitlist": 0, "Deadline": "20.06.2027",
+	"Answer": "going", "Section": "Culture",
 }
 
 func TestEveryMessageInEveryLanguage(t *testing.T) {

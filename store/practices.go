@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Statuses of a practice.
@@ -50,8 +49,10 @@ type Practice struct {
 	RecommendedAt  time.Time
 	Asks           int // how many members asked about it
 	// Terms are the search keys of the practice, space-separated; the
-	// caller computes them. Searches do not read them back.
+	// caller computes them. Only PracticeChanges reads them back.
 	Terms     string
+	Rank      float64 // the search order: higher first
+	Seq       int64   // the number of its last change
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -76,14 +77,14 @@ func practiceRank(created time.Time, asks int) float64 {
 
 const practiceColumns = `p.id, p.municipality_id, p.country, p.region_code, p.population, p.author_id, p.lang, p.title,
 	p.areas, p.problem, p.actions, p.result, p.period, p.file_kind, p.file_id, p.file_name, p.contact_ok, p.status,
-	p.recommended, p.recommended_at, p.asks, p.created_at, p.updated_at`
+	p.recommended, p.recommended_at, p.asks, p.rank, p.seq, p.created_at, p.updated_at`
 
 func scanPractice(row scanner, extra ...any) (Practice, error) {
 	var p Practice
 	var areas, recAt, created, updated string
 	dest := []any{&p.ID, &p.MunicipalityID, &p.Country, &p.RegionCode, &p.Population, &p.AuthorID, &p.Lang, &p.Title,
 		&areas, &p.Problem, &p.Actions, &p.Result, &p.Period, &p.FileKind, &p.FileID, &p.FileName, &p.ContactOK, &p.Status,
-		&p.Recommended, &recAt, &p.Asks, &created, &updated}
+		&p.Recommended, &recAt, &p.Asks, &p.Rank, &p.Seq, &created, &updated}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return Practice{}, err
 	}
@@ -121,6 +122,24 @@ func (db *DB) practiceTx(ctx context.Context, op string, fn func(tx *sql.Tx) err
 	return nil
 }
 
+// nextPracticeSeq takes the next change number, inside the transaction of
+// the change.
+func nextPracticeSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, "UPDATE practice_seq SET n = n + 1 WHERE id = 1 RETURNING n").Scan(&n)
+	return n, err
+}
+
+// touchPractice gives a changed practice the next change number.
+func touchPractice(ctx context.Context, tx *sql.Tx, id int64) error {
+	seq, err := nextPracticeSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE practices SET seq = ? WHERE id = ?", seq, id)
+	return err
+}
+
 // CreatePractice stores and publishes a practice. Status, asks,
 // recommendation and times are set here; the rest comes from p.
 func (db *DB) CreatePractice(ctx context.Context, p Practice, now time.Time) (Practice, error) {
@@ -129,50 +148,21 @@ func (db *DB) CreatePractice(ctx context.Context, p Practice, now time.Time) (Pr
 	}
 	ts := formatTime(now)
 	err := db.practiceTx(ctx, "create practice", func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO practices (municipality_id, country, region_code, population, author_id,
-			lang, title, areas, problem, actions, result, period, file_kind, file_id, file_name, contact_ok, rank, terms,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.MunicipalityID, p.Country, p.RegionCode, p.Population, p.AuthorID, p.Lang, p.Title, strings.Join(p.Areas, ","),
-			p.Problem, p.Actions, p.Result, p.Period, p.FileKind, p.FileID, p.FileName, p.ContactOK,
-			practiceRank(now, 0), p.Terms, ts, ts).Scan(&p.ID)
+		seq, err := nextPracticeSeq(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if err := putPracticeAreas(ctx, tx, p.ID, p.Areas); err != nil {
-			return err
-		}
-		return indexPractice(ctx, tx, p.ID, p.Terms, p.Areas)
+		return tx.QueryRowContext(ctx, `INSERT INTO practices (municipality_id, country, region_code, population, author_id,
+			lang, title, areas, problem, actions, result, period, file_kind, file_id, file_name, contact_ok, rank, terms,
+			seq, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.MunicipalityID, p.Country, p.RegionCode, p.Population, p.AuthorID, p.Lang, p.Title, strings.Join(p.Areas, ","),
+			p.Problem, p.Actions, p.Result, p.Period, p.FileKind, p.FileID, p.FileName, p.ContactOK,
+			practiceRank(now, 0), p.Terms, seq, ts, ts).Scan(&p.ID)
 	})
 	if err != nil {
 		return Practice{}, err
 	}
 	return db.Practice(ctx, p.ID)
-}
-
-func putPracticeAreas(ctx context.Context, tx *sql.Tx, id int64, areas []string) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM practice_areas WHERE practice_id = ?", id); err != nil {
-		return err
-	}
-	for _, a := range areas {
-		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO practice_areas (area, practice_id) VALUES (?, ?)", a, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func indexPractice(ctx context.Context, tx *sql.Tx, id int64, terms string, areas []string) error {
-	if err := unindexPractice(ctx, tx, id); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO practice_search (rowid, terms, areas) VALUES (?, ?, ?)",
-		id, terms, strings.Join(areas, " "))
-	return err
-}
-
-func unindexPractice(ctx context.Context, tx *sql.Tx, id int64) error {
-	_, err := tx.ExecContext(ctx, "DELETE FROM practice_search WHERE rowid = ?", id)
-	return err
 }
 
 // Practice returns a practice whatever its status, or ErrNotFound.
@@ -214,13 +204,8 @@ func (db *DB) UpdatePractice(ctx context.Context, p Practice, actor int64, now t
 			p.FileKind, p.FileID, p.FileName, p.ContactOK, p.Terms, formatTime(now), p.ID); err != nil {
 			return err
 		}
-		if err := putPracticeAreas(ctx, tx, p.ID, p.Areas); err != nil {
+		if err := touchPractice(ctx, tx, p.ID); err != nil {
 			return err
-		}
-		if cur.Status == PracticePublished {
-			if err := indexPractice(ctx, tx, p.ID, p.Terms, p.Areas); err != nil {
-				return err
-			}
 		}
 		if actor != cur.AuthorID {
 			return auditPractice(ctx, tx, actor, "practice.edit", p.ID, "", now)
@@ -288,16 +273,7 @@ func (db *DB) changePracticeStatus(ctx context.Context, op string, id, actor int
 			status, formatTime(now), id); err != nil {
 			return err
 		}
-		if status == PracticePublished {
-			var terms string
-			if err := tx.QueryRowContext(ctx, "SELECT terms FROM practices WHERE id = ?", id).Scan(&terms); err != nil {
-				return err
-			}
-			err = indexPractice(ctx, tx, id, terms, cur.Areas)
-		} else {
-			err = unindexPractice(ctx, tx, id)
-		}
-		if err != nil {
+		if err := touchPractice(ctx, tx, id); err != nil {
 			return err
 		}
 		if action != "" {
@@ -334,6 +310,9 @@ func (db *DB) RecommendPractice(ctx context.Context, id, actor int64, on bool, n
 			on, at, formatTime(now), id); err != nil {
 			return err
 		}
+		if err := touchPractice(ctx, tx, id); err != nil {
+			return err
+		}
 		return auditPractice(ctx, tx, actor, action, id, "", now)
 	})
 	if err != nil {
@@ -342,154 +321,85 @@ func (db *DB) RecommendPractice(ctx context.Context, id, actor int64, on bool, n
 	return db.Practice(ctx, id)
 }
 
-// PracticeTerm is one word of a search: it matches a practice that has
-// any of Keys as the beginning of one of its terms, or any of Areas.
-type PracticeTerm struct {
-	Keys  []string // search keys; only letters and digits are kept
-	Areas []string // area keys
+// PracticeSeq returns the number of the last change of any practice.
+func (db *DB) PracticeSeq(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.read.QueryRowContext(ctx, "SELECT n FROM practice_seq WHERE id = 1").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: practice seq: %w", err)
+	}
+	return n, nil
 }
 
-// PracticeFilter selects published practices. Zero fields select all.
-type PracticeFilter struct {
-	Terms          []PracticeTerm // every term must match
-	Area           string
-	Country        string
-	Region         string
-	MinPopulation  int
-	MaxPopulation  int // 0: no upper bound
+// PracticeEntry is what a search index needs of a practice.
+type PracticeEntry struct {
+	ID             int64
 	MunicipalityID int64
+	Country        string
+	RegionCode     string
+	Population     int
+	Areas          []string
 	Recommended    bool
+	Status         string
+	Rank           float64
+	Terms          string
+	Seq            int64
 }
 
-// SearchPractices returns published practices that pass f, the newest and
-// most asked-about first, from offset on, at most limit of them, and how
-// many pass in all. A term that gives no usable key matches nothing.
-func (db *DB) SearchPractices(ctx context.Context, f PracticeFilter, offset, limit int) ([]Practice, int, error) {
-	from, cond, args, ok := practiceWhere(f)
-	if !ok {
-		return nil, 0, nil
-	}
-	var total int
-	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+" WHERE "+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count practices: %w", err)
-	}
-	if total == 0 || offset >= total {
-		return nil, total, nil
-	}
-	rows, err := db.read.QueryContext(ctx, "SELECT "+practiceColumns+" FROM "+from+" WHERE "+cond+
-		" ORDER BY p.rank DESC, p.id DESC LIMIT ? OFFSET ?", append(args, limit, offset)...)
+// PracticeChanges returns the practices changed after change number
+// after, whatever their status, in the order of their changes.
+func (db *DB) PracticeChanges(ctx context.Context, after int64) ([]PracticeEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, municipality_id, country, region_code, population, areas, recommended,
+		status, rank, terms, seq FROM practices WHERE seq > ? ORDER BY seq`, after)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: search practices: %w", err)
-	}
-	list, err := scanPractices(rows)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: search practices: %w", err)
-	}
-	return list, total, nil
-}
-
-// PracticeRegions counts the published practices that pass f by region.
-func (db *DB) PracticeRegions(ctx context.Context, f PracticeFilter) (map[string]int, error) {
-	out := map[string]int{}
-	from, cond, args, ok := practiceWhere(f)
-	if !ok {
-		return out, nil
-	}
-	rows, err := db.read.QueryContext(ctx, "SELECT p.region_code, COUNT(*) FROM "+from+" WHERE "+cond+
-		" AND p.region_code <> '' GROUP BY p.region_code", args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: practice regions: %w", err)
+		return nil, fmt.Errorf("store: practice changes: %w", err)
 	}
 	defer rows.Close()
+	var out []PracticeEntry
 	for rows.Next() {
-		var code string
-		var n int
-		if err := rows.Scan(&code, &n); err != nil {
-			return nil, fmt.Errorf("store: practice regions: %w", err)
+		var e PracticeEntry
+		var areas string
+		if err := rows.Scan(&e.ID, &e.MunicipalityID, &e.Country, &e.RegionCode, &e.Population, &areas, &e.Recommended,
+			&e.Status, &e.Rank, &e.Terms, &e.Seq); err != nil {
+			return nil, fmt.Errorf("store: practice changes: %w", err)
 		}
-		out[code] = n
+		if areas != "" {
+			e.Areas = strings.Split(areas, ",")
+		}
+		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
-// practiceWhere returns the FROM and WHERE clauses of a filter and their
-// arguments; ok is false when the filter can match nothing.
-func practiceWhere(f PracticeFilter) (from, cond string, args []any, ok bool) {
-	from = "practices p"
-	where := []string{"p.status = 'published'"}
-	if len(f.Terms) > 0 {
-		match := practiceMatch(f.Terms)
-		if match == "" {
-			return "", "", nil, false
+// PracticesByID returns the practices with the given ids, in that order;
+// ids with no practice are left out.
+func (db *DB) PracticesByID(ctx context.Context, ids []int64) ([]Practice, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT "+practiceColumns+" FROM practices p WHERE p.id IN (?"+
+		strings.Repeat(", ?", len(ids)-1)+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: practices by id: %w", err)
+	}
+	list, err := scanPractices(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: practices by id: %w", err)
+	}
+	byID := make(map[int64]Practice, len(list))
+	for _, p := range list {
+		byID[p.ID] = p
+	}
+	out := make([]Practice, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
 		}
-		from = "practice_search s JOIN practices p ON p.id = s.rowid"
-		where = append(where, "practice_search MATCH ?")
-		args = append(args, match)
 	}
-	if f.Area != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM practice_areas a WHERE a.area = ? AND a.practice_id = p.id)")
-		args = append(args, f.Area)
-	}
-	if f.Country != "" {
-		where = append(where, "p.country = ?")
-		args = append(args, f.Country)
-	}
-	if f.Region != "" {
-		where = append(where, "p.region_code = ?")
-		args = append(args, f.Region)
-	}
-	if f.MinPopulation > 0 {
-		where = append(where, "p.population >= ?")
-		args = append(args, f.MinPopulation)
-	}
-	if f.MaxPopulation > 0 {
-		where = append(where, "p.population < ?")
-		args = append(args, f.MaxPopulation)
-	}
-	if f.MunicipalityID != 0 {
-		where = append(where, "p.municipality_id = ?")
-		args = append(args, f.MunicipalityID)
-	}
-	if f.Recommended {
-		where = append(where, "p.recommended = 1")
-	}
-	return from, strings.Join(where, " AND "), args, true
-}
-
-// practiceMatch builds the FTS5 query of the terms: each term a group of
-// alternatives, the groups joined by AND. Keys are reduced to letters and
-// digits and quoted, so no user input reaches the query syntax.
-func practiceMatch(terms []PracticeTerm) string {
-	var groups []string
-	for _, t := range terms {
-		var alts []string
-		for _, k := range t.Keys {
-			if k = ftsWord(k); k != "" {
-				alts = append(alts, `terms : "`+k+`"*`)
-			}
-		}
-		for _, a := range t.Areas {
-			if a = ftsWord(a); a != "" {
-				alts = append(alts, `areas : "`+a+`"`)
-			}
-		}
-		if len(alts) == 0 {
-			return "" // a term that can match nothing: the search matches nothing
-		}
-		groups = append(groups, "("+strings.Join(alts, " OR ")+")")
-	}
-	return strings.Join(groups, " AND ")
-}
-
-// ftsWord keeps the letters, digits and underscores of s: all that keys
-// and area keys consist of, and nothing that FTS5 would read as syntax.
-func ftsWord(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
-			return r
-		}
-		return -1
-	}, s)
+	return out, nil
 }
 
 func scanPractices(rows *sql.Rows) ([]Practice, error) {
@@ -519,11 +429,12 @@ func (db *DB) TopPractices(ctx context.Context, municipalities []int64, areas []
 	}
 	cond := "p.status = 'published' AND p.municipality_id IN (?" + strings.Repeat(", ?", len(municipalities)-1) + ")"
 	if len(areas) > 0 {
-		cond += " AND EXISTS (SELECT 1 FROM practice_areas a WHERE a.practice_id = p.id AND a.area IN (?" +
-			strings.Repeat(", ?", len(areas)-1) + "))"
+		var anyArea []string
 		for _, a := range areas {
-			args = append(args, a)
+			anyArea = append(anyArea, "(',' || p.areas || ',') LIKE ?")
+			args = append(args, "%,"+a+",%")
 		}
+		cond += " AND (" + strings.Join(anyArea, " OR ") + ")"
 	}
 	args = append(args, per)
 	rows, err := db.read.QueryContext(ctx, "SELECT "+strings.ReplaceAll(practiceColumns, "p.", "")+` FROM (
@@ -606,9 +517,11 @@ func (db *DB) AskAboutPractice(ctx context.Context, practiceID, askerID, askerMu
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE practices SET asks = asks + 1, rank = ? WHERE id = ?",
-			practiceRank(cur.CreatedAt, cur.Asks+1), practiceID)
-		return err
+		if _, err := tx.ExecContext(ctx, "UPDATE practices SET asks = asks + 1, rank = ? WHERE id = ?",
+			practiceRank(cur.CreatedAt, cur.Asks+1), practiceID); err != nil {
+			return err
+		}
+		return touchPractice(ctx, tx, practiceID)
 	})
 	return a, err
 }

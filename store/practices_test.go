@@ -53,49 +53,31 @@ func TestPracticeCreateAndRead(t *testing.T) {
 	}
 }
 
-func TestSearchPracticesFiltersAndOrder(t *testing.T) {
+func TestPracticeChangesFollowEveryChange(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
 	day := 24 * time.Hour
 	old := addPractice(t, db, store.Practice{MunicipalityID: 1, Country: "BY", RegionCode: "BY.07", Population: 366000,
 		Title: "old", Areas: []string{"tourism"}, Terms: "туризм фестивал"}, practiceT0)
-	mid := addPractice(t, db, store.Practice{MunicipalityID: 2, Country: "RU", RegionCode: "RU.69", Population: 320000,
-		Title: "mid", Areas: []string{"urban"}, Terms: "парк благоустраиван"}, practiceT0.Add(10*day))
-	fresh := addPractice(t, db, store.Practice{MunicipalityID: 3, Country: "RU", RegionCode: "RU.69", Population: 9000,
-		Title: "new", Areas: []string{"tourism", "urban"}, Terms: "туристическ маршрут парк"}, practiceT0.Add(20*day))
+	mid := addPractice(t, db, store.Practice{MunicipalityID: 2, Title: "mid", Terms: "парк"}, practiceT0.Add(10*day))
+	fresh := addPractice(t, db, store.Practice{MunicipalityID: 3, Title: "new", Terms: "маршрут"}, practiceT0.Add(20*day))
 
-	search := func(f store.PracticeFilter) []int64 {
-		t.Helper()
-		list, total, err := db.SearchPractices(ctx, f, 0, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if total != len(list) {
-			t.Fatalf("total %d for %d results", total, len(list))
-		}
-		return ids(list)
+	changes, err := db.PracticeChanges(ctx, 0)
+	if err != nil || len(changes) != 3 {
+		t.Fatalf("changes = %+v, %v", changes, err)
 	}
-	for _, tc := range []struct {
-		name string
-		f    store.PracticeFilter
-		want []int64
-	}{
-		{"all, newest first", store.PracticeFilter{}, []int64{fresh.ID, mid.ID, old.ID}},
-		{"area", store.PracticeFilter{Area: "tourism"}, []int64{fresh.ID, old.ID}},
-		{"country", store.PracticeFilter{Country: "BY"}, []int64{old.ID}},
-		{"region", store.PracticeFilter{Region: "RU.69"}, []int64{fresh.ID, mid.ID}},
-		{"size", store.PracticeFilter{MinPopulation: 100_000, MaxPopulation: 500_000}, []int64{mid.ID, old.ID}},
-		{"municipality", store.PracticeFilter{MunicipalityID: 2}, []int64{mid.ID}},
-		{"word prefix", store.PracticeFilter{Terms: []store.PracticeTerm{{Keys: []string{"турист"}}}}, []int64{fresh.ID}},
-		{"word or area", store.PracticeFilter{Terms: []store.PracticeTerm{{Keys: []string{"туризм"}, Areas: []string{"tourism"}}}}, []int64{fresh.ID, old.ID}},
-		{"two words", store.PracticeFilter{Terms: []store.PracticeTerm{{Keys: []string{"парк"}}, {Keys: []string{"маршрут"}}}}, []int64{fresh.ID}},
-		{"area key with underscore", store.PracticeFilter{Terms: []store.PracticeTerm{{Areas: []string{"youth_sport"}}}}, []int64{}},
-		{"syntax in input is inert", store.PracticeFilter{Terms: []store.PracticeTerm{{Keys: []string{`парк"*`, "NEAR("}}}}, []int64{fresh.ID, mid.ID}},
-		{"a term with nothing usable matches nothing", store.PracticeFilter{Terms: []store.PracticeTerm{{Keys: []string{"\"*"}}}}, []int64{}},
-	} {
-		if got := search(tc.f); !slices.Equal(got, tc.want) {
-			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
-		}
+	e := changes[0]
+	if e.ID != old.ID || e.Terms != "туризм фестивал" || e.Country != "BY" || e.RegionCode != "BY.07" || e.Population != 366000 ||
+		!slices.Equal(e.Areas, []string{"tourism"}) || e.Status != store.PracticePublished || e.Seq != 1 {
+		t.Fatalf("first change = %+v", e)
+	}
+	// Newer ranks higher.
+	if !(changes[2].Rank > changes[1].Rank && changes[1].Rank > changes[0].Rank) {
+		t.Fatalf("ranks not by date: %v %v %v", changes[0].Rank, changes[1].Rank, changes[2].Rank)
+	}
+	seq, err := db.PracticeSeq(ctx)
+	if err != nil || seq != 3 {
+		t.Fatalf("seq = %d, %v", seq, err)
 	}
 
 	// Asks lift a practice: seven asks count like three months of news.
@@ -104,17 +86,29 @@ func TestSearchPracticesFiltersAndOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := search(store.PracticeFilter{}); got[0] != old.ID {
-		t.Fatalf("after 7 asks the old practice is not first: %v", got)
+	changes, _ = db.PracticeChanges(ctx, seq)
+	if len(changes) != 1 || changes[0].ID != old.ID || changes[0].Seq != seq+7 {
+		t.Fatalf("changes after asks = %+v", changes)
+	}
+	if f, _ := db.Practice(ctx, fresh.ID); changes[0].Rank <= f.Rank {
+		t.Fatalf("7 asks did not lift the old practice over the new one: %v <= %v", changes[0].Rank, f.Rank)
 	}
 	if p, _ := db.Practice(ctx, old.ID); p.Asks != 7 {
 		t.Fatalf("asks = %d", p.Asks)
 	}
 
-	// Paging.
-	page, total, err := db.SearchPractices(ctx, store.PracticeFilter{}, 2, 2)
-	if err != nil || total != 3 || len(page) != 1 {
-		t.Fatalf("page 2: %v total %d err %v", ids(page), total, err)
+	// Hiding is a change too, and the entry says so.
+	if _, err := db.HidePractice(ctx, mid.ID, 99, true, "", practiceT0); err != nil {
+		t.Fatal(err)
+	}
+	changes, _ = db.PracticeChanges(ctx, seq+7)
+	if len(changes) != 1 || changes[0].ID != mid.ID || changes[0].Status != store.PracticeHidden {
+		t.Fatalf("changes after hiding = %+v", changes)
+	}
+
+	got, err := db.PracticesByID(ctx, []int64{fresh.ID, 999, old.ID})
+	if err != nil || !slices.Equal(ids(got), []int64{fresh.ID, old.ID}) {
+		t.Fatalf("by id = %v, %v", ids(got), err)
 	}
 }
 
@@ -122,32 +116,33 @@ func TestPracticeEditHideWithdrawAndAudit(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
 	p := addPractice(t, db, store.Practice{MunicipalityID: 1, AuthorID: 7, Title: "t", Areas: []string{"tourism"}, Terms: "туризм"}, practiceT0)
-	find := func(word string) int {
-		_, n, err := db.SearchPractices(ctx, store.PracticeFilter{Terms: []store.PracticeTerm{{Keys: []string{word}}}}, 0, 10)
+	status := func() string {
+		got, err := db.Practice(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n
+		return got.Status
 	}
 
-	// The author edits: the index follows, nothing is audited.
+	// The author edits: nothing is audited.
 	p.Title, p.Terms, p.Areas = "t2", "музей", []string{"culture"}
-	if _, err := db.UpdatePractice(ctx, p, 7, practiceT0); err != nil {
+	got, err := db.UpdatePractice(ctx, p, 7, practiceT0)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if find("туризм") != 0 || find("музей") != 1 {
-		t.Fatal("index not updated after edit")
+	if got.Title != "t2" || !slices.Equal(got.Areas, []string{"culture"}) {
+		t.Fatalf("after edit: %+v", got)
 	}
-	if _, n, _ := db.SearchPractices(ctx, store.PracticeFilter{Area: "culture"}, 0, 10); n != 1 {
-		t.Fatal("areas not updated after edit")
+	if changes, _ := db.PracticeChanges(ctx, p.Seq); len(changes) != 1 || changes[0].Terms != "музей" {
+		t.Fatalf("edit not among the changes: %+v", changes)
 	}
 
 	// A coordinator hides it with a reason, and shows it again.
 	if _, err := db.HidePractice(ctx, p.ID, 99, true, "advertising", practiceT0); err != nil {
 		t.Fatal(err)
 	}
-	if find("музей") != 0 {
-		t.Fatal("hidden practice still found")
+	if status() != store.PracticeHidden {
+		t.Fatal("not hidden")
 	}
 	if _, err := db.HidePractice(ctx, p.ID, 99, true, "", practiceT0); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("hiding twice: %v", err)
@@ -158,8 +153,8 @@ func TestPracticeEditHideWithdrawAndAudit(t *testing.T) {
 	if _, err := db.HidePractice(ctx, p.ID, 99, false, "", practiceT0); err != nil {
 		t.Fatal(err)
 	}
-	if find("музей") != 1 {
-		t.Fatal("shown practice not found again")
+	if status() != store.PracticePublished {
+		t.Fatal("not shown again")
 	}
 	// A coordinator edits someone else's practice: audited.
 	p.Title = "t3"
@@ -172,8 +167,8 @@ func TestPracticeEditHideWithdrawAndAudit(t *testing.T) {
 	if _, err := db.WithdrawPractice(ctx, p.ID, 7, practiceT0); err != nil {
 		t.Fatal(err)
 	}
-	if find("музей") != 0 {
-		t.Fatal("withdrawn practice still found")
+	if status() != store.PracticeWithdrawn {
+		t.Fatal("not withdrawn")
 	}
 	if _, err := db.WithdrawPractice(ctx, p.ID, 7, practiceT0); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("withdrawing twice: %v", err)
@@ -186,16 +181,16 @@ func TestPracticeEditHideWithdrawAndAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
+	var actions []string
 	for _, e := range entries {
 		if e.Subject != p.Subject() || e.Actor != 99 {
 			t.Errorf("audit entry %+v", e)
 		}
-		got = append(got, e.Action+":"+e.Detail)
+		actions = append(actions, e.Action+":"+e.Detail)
 	}
 	want := []string{"practice.recommend:", "practice.edit:", "practice.show:", "practice.hide:advertising"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("audit = %q, want %q (the author's own edit and withdrawal are not audited)", got, want)
+	if !slices.Equal(actions, want) {
+		t.Fatalf("audit = %q, want %q (the author's own edit and withdrawal are not audited)", actions, want)
 	}
 }
 

@@ -32,6 +32,12 @@ type config struct {
 	LogJSON  bool
 	Language string // console: the language of the simulated user
 	Name     string // console: the first name of the simulated user
+
+	// Broadcasts: messages per second for the whole bot, paid broadcasts,
+	// approval by a second coordinator.
+	BroadcastRate     int
+	PaidBroadcast     bool
+	BroadcastApproval bool
 }
 
 const usage = `usage: pobratim <command> [flags]
@@ -80,6 +86,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.Webhook, "webhook-url", env("POBRATIM_WEBHOOK_URL", ""), "public HTTPS URL Telegram posts updates to; empty = long polling (POBRATIM_WEBHOOK_URL)")
 	fs.StringVar(&c.Secret, "webhook-secret", env("POBRATIM_WEBHOOK_SECRET", ""), "webhook secret, 1-256 of A-Z a-z 0-9 _ - (POBRATIM_WEBHOOK_SECRET)")
 	leads := fs.String("reminder-leads", env("POBRATIM_REMINDER_LEADS", "24h,1h"), "how long before a meeting reminders go out (POBRATIM_REMINDER_LEADS)")
+	rate := fs.String("broadcast-rate", env("POBRATIM_BROADCAST_RATE", "25"), "messages per second for the whole bot; up to 1000 with paid broadcasts (POBRATIM_BROADCAST_RATE)")
+	paid := fs.String("paid-broadcast", env("POBRATIM_PAID_BROADCAST", "off"), "on: send broadcasts with allow_paid_broadcast, paid in Stars (POBRATIM_PAID_BROADCAST)")
+	approval := fs.String("broadcast-approval", env("POBRATIM_BROADCAST_APPROVAL", "off"), "on: a second coordinator approves every broadcast (POBRATIM_BROADCAST_APPROVAL)")
 	logFormat := fs.String("log", env("POBRATIM_LOG", "text"), "log format: text or json (POBRATIM_LOG)")
 	fs.StringVar(&c.Language, "lang", env("POBRATIM_CONSOLE_LANG", "ru"), "console: your Telegram language code (POBRATIM_CONSOLE_LANG)")
 	fs.StringVar(&c.Name, "name", env("POBRATIM_CONSOLE_NAME", "Console"), "console: your first name (POBRATIM_CONSOLE_NAME)")
@@ -102,6 +111,19 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.Leads, err = meetings.ParseLeads(*leads); err != nil {
 		return config{}, fmt.Errorf("POBRATIM_REMINDER_LEADS: %q: give durations such as 24h,1h or 2d,30m", *leads)
+	}
+	if c.PaidBroadcast, err = onOff(*paid); err != nil {
+		return config{}, fmt.Errorf("POBRATIM_PAID_BROADCAST: %w", err)
+	}
+	if c.BroadcastApproval, err = onOff(*approval); err != nil {
+		return config{}, fmt.Errorf("POBRATIM_BROADCAST_APPROVAL: %w", err)
+	}
+	maxRate := 30 // Telegram's free bulk limit
+	if c.PaidBroadcast {
+		maxRate = 1000
+	}
+	if c.BroadcastRate, err = strconv.Atoi(*rate); err != nil || c.BroadcastRate < 1 || c.BroadcastRate > maxRate {
+		return config{}, fmt.Errorf("POBRATIM_BROADCAST_RATE: %q: give messages per second, 1 to %d", *rate, maxRate)
 	}
 	if c.Webhook != "" {
 		if err := checkURL(c.Webhook, "https", "http"); err != nil {
@@ -131,6 +153,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return config{}, errors.New("backup: give the destination file: pobratim backup FILE")
 	}
 	return c, nil
+}
+
+// onOff reads an on/off switch.
+func onOff(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "on", "true", "1", "yes":
+		return true, nil
+	case "off", "false", "0", "no", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is neither on nor off", s)
 }
 
 var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)

@@ -32,7 +32,7 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	// In the console you are the association's admin, so that every
 	// command, approvals included, can be tried.
 	b, err := p.newBot(bot.Options{Token: "1:console", APIURL: srv.URL(), Admins: append(cfg.Admins, consoleUserID),
-		Log: log, ReminderLeads: cfg.Leads})
+		Log: log, ReminderLeads: cfg.Leads, BroadcastRate: cfg.BroadcastRate, BroadcastApproval: cfg.BroadcastApproval})
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer p.close()
 	b, err := p.newBot(bot.Options{Token: cfg.Token, APIURL: cfg.APIURL, Admins: cfg.Admins, Log: log,
-		Listen: cfg.Listen, WebhookURL: cfg.Webhook, WebhookSecret: cfg.Secret, ReminderLeads: cfg.Leads})
+		Listen: cfg.Listen, WebhookURL: cfg.Webhook, WebhookSecret: cfg.Secret, ReminderLeads: cfg.Leads,
+		BroadcastRate: cfg.BroadcastRate, PaidBroadcast: cfg.PaidBroadcast, BroadcastApproval: cfg.BroadcastApproval})
 	if err != nil {
 		return err
 	}

@@ -42,9 +42,9 @@ func (s *Service) sendProfile(ctx context.Context, r *handlers.Request, p direct
 		return err
 	}
 	suggest := view{origin: p.ID}
-	if _, err := r.Reply(ctx, handlers.Message{Text: text, Buttons: [][]handlers.Button{handlers.Row(
-		handlers.Button{Text: r.T("city.button.partners", nil), Data: suggest.data("page")},
-	)}}); err != nil {
+	rows := [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("city.button.partners", nil), Data: suggest.data("page")})}
+	text, rows = withHighlights(r, text, rows, s.highlightsFor(ctx, r, []int64{p.ID}, "")[p.ID])
+	if _, err := r.Reply(ctx, handlers.Message{Text: text, Buttons: rows}); err != nil {
 		return err
 	}
 	if err := s.sendLocator(ctx, r, p); err != nil {

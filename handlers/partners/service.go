@@ -31,6 +31,9 @@ type Service struct {
 	Dir *directory.Directory
 	DB  *store.DB
 	Now func() time.Time
+	// Practices, when set, shows a few best practices of each municipality
+	// with suggestions and profiles.
+	Practices Highlighter
 
 	candidatesOnce sync.Once
 	candidates     *Candidates

@@ -195,6 +195,11 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 	if len(pageItems) == 0 {
 		b.WriteString("\n\n" + r.T("partners.none", nil))
 	}
+	ids := make([]int64, 0, len(pageItems))
+	for _, sug := range pageItems {
+		ids = append(ids, sug.Place.ID)
+	}
+	highlights := s.highlightsFor(ctx, r, ids, v.filter.Area)
 	var rows [][]handlers.Button
 	for i, sug := range pageItems {
 		n := v.offset + i + 1
@@ -204,6 +209,9 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 		}))
 		if reasons := s.reasons(r, origin, sug); reasons != "" {
 			b.WriteString("\n   " + reasons)
+		}
+		for _, h := range highlights[sug.Place.ID] {
+			b.WriteString("\n   " + h.Line)
 		}
 		rows = append(rows, handlers.Row(
 			handlers.Button{Text: fmt.Sprintf("%d. %s", n, sug.Place.Name(r.Lang)), Data: callback.New(FeatureCity, "pick", places.ID(sug.Place.ID))},

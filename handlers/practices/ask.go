@@ -170,6 +170,9 @@ func (s *Service) answer(ctx context.Context, r *handlers.Request) error {
 // in, through the /visit command when it is available, and otherwise
 // says how to plan one.
 func (s *Service) planVisit(ctx context.Context, r *handlers.Request, p store.Practice) error {
+	if !r.Member.Verified() {
+		return handlers.ErrForbidden // /visit is for members, and this button leads to it
+	}
 	place, ok := s.Dir.ByID(p.MunicipalityID)
 	if !ok {
 		return callback.ErrInvalid

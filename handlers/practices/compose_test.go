@@ -7,6 +7,7 @@ import (
 
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
+	"github.com/pobratim/pobratim/handlers/practices/index"
 	"github.com/pobratim/pobratim/locales"
 	"github.com/pobratim/pobratim/store"
 )
@@ -99,7 +100,7 @@ func TestComposeDialogPublishesOnce(t *testing.T) {
 		t.Fatal("dialog still active after publishing")
 	}
 
-	list, total, err := f.db.SearchPractices(f.ctx, store.PracticeFilter{MunicipalityID: f.place("Vitebsk")}, 0, 10)
+	list, total, err := f.s.find(f.ctx, index.Query{Municipality: f.place("Vitebsk")}, 0, 10)
 	must(t, err)
 	if total != 1 {
 		t.Fatalf("%d practices stored", total)
@@ -147,7 +148,7 @@ func TestComposeDialogDiscardAndPhoto(t *testing.T) {
 	}
 	_, err = f.press(m, preview.id, callback.New(FeaturePractice, "drop"))
 	must(t, err)
-	if _, n, _ := f.db.SearchPractices(f.ctx, store.PracticeFilter{}, 0, 10); n != 0 {
+	if _, n, _ := f.s.find(f.ctx, index.Query{}, 0, 10); n != 0 {
 		t.Fatal("a discarded draft was published")
 	}
 	if _, active, _ := f.s.Dialogs.GetDialog(f.ctx, 20); active {
@@ -170,7 +171,9 @@ func TestComposeRefusesWhatDoesNotFit(t *testing.T) {
 	if _, err := f.s.Dialogs.PutDialog(f.ctx, 30, d, handlers.DialogTTL); err != nil {
 		t.Fatal(err)
 	}
-	must(t, f.say(m, "", func(r *handlers.Request) { r.Document = &handlers.Document{FileID: "x", Name: "big.zip", Size: MaxFile + 1} }))
+	must(t, f.say(m, "", func(r *handlers.Request) {
+		r.Document = &handlers.Document{FileID: "x", Name: "big.zip", Size: MaxFile + 1}
+	}))
 	if f.out.last(t, 30).msg.Text != f.text("ru", "practice.need_file", nil) {
 		t.Fatal("an oversized file accepted")
 	}

@@ -33,7 +33,7 @@ func TestSelectDigest(t *testing.T) {
 	list := []store.Practice{
 		{ID: 1, Recommended: true, Status: store.PracticePublished, RecommendedAt: at(3)},
 		{ID: 2, Recommended: true, Status: store.PracticePublished, RecommendedAt: at(1), Asks: 4},
-		{ID: 3, Recommended: true, Status: store.PracticeHidden, RecommendedAt: at(2)},    // hidden since
+		{ID: 3, Recommended: true, Status: store.PracticeHidden, RecommendedAt: at(2)},     // hidden since
 		{ID: 4, Recommended: true, Status: store.PracticePublished, RecommendedAt: at(40)}, // next month
 		{ID: 5, Recommended: false, Status: store.PracticePublished},
 		{ID: 6, Recommended: true, Status: store.PracticePublished, RecommendedAt: at(0)},

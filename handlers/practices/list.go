@@ -11,6 +11,8 @@ import (
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
 	"github.com/pobratim/pobratim/handlers/partners"
+	"github.com/pobratim/pobratim/handlers/practices/index"
+	"github.com/pobratim/pobratim/handlers/stem"
 	"github.com/pobratim/pobratim/locales"
 	"github.com/pobratim/pobratim/store"
 )
@@ -87,7 +89,7 @@ func (s *Service) Practices(ctx context.Context, r *handlers.Request) error {
 		}
 		// A search that is one area name is that area's filter: it reads
 		// better and needs no search text.
-		if area, ok := s.onlyArea(text, r.Lang); ok {
+		if area, ok := s.onlyArea(r, text); ok {
 			v.area = area
 		} else {
 			q, err := s.DB.PracticeQueryID(ctx, text, s.now())
@@ -105,14 +107,25 @@ func (s *Service) Practices(ctx context.Context, r *handlers.Request) error {
 	return err
 }
 
-// onlyArea reports whether text is the name of one area (or one word that
-// names exactly one area) rather than a search.
-func (s *Service) onlyArea(text, lang string) (string, bool) {
-	terms := Terms(text, lang)
-	if len(terms) != 1 || len(terms[0].Areas) != 1 {
-		return "", false
+// onlyArea reports whether text names an area of cooperation — the area's
+// name in any language, or its first word in any form ("туризма",
+// "адукацыя") — rather than words to search for.
+func (s *Service) onlyArea(r *handlers.Request, text string) (string, bool) {
+	text = strings.ToLower(strings.TrimSpace(text))
+	words := stem.Tokens(text)
+	for _, a := range partners.Areas {
+		for _, lang := range locales.Languages {
+			name := strings.ToLower(r.Translator().Text(lang, "area."+a, nil))
+			if text == name {
+				return a, true
+			}
+			first := stem.Tokens(name)
+			if len(words) == 1 && len(first) > 0 && stem.Key(words[0], lang) == stem.Key(first[0], lang) {
+				return a, true
+			}
+		}
 	}
-	return terms[0].Areas[0], true
+	return "", false
 }
 
 // ListButton handles the result list's buttons: pages and filters.
@@ -149,8 +162,8 @@ func (s *Service) ListButton(ctx context.Context, r *handlers.Request) error {
 }
 
 // filter turns a view into the store's filter.
-func (s *Service) filter(ctx context.Context, r *handlers.Request, v view) (store.PracticeFilter, string, error) {
-	f := store.PracticeFilter{Area: v.area, Country: v.country, Region: v.region, MunicipalityID: v.municipality,
+func (s *Service) filter(ctx context.Context, r *handlers.Request, v view) (index.Query, string, error) {
+	f := index.Query{Area: v.area, Country: v.country, Region: v.region, Municipality: v.municipality,
 		Recommended: v.recommended}
 	if v.band > 0 {
 		f.MinPopulation = bands[v.band].min
@@ -179,14 +192,14 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 	if err != nil {
 		return handlers.Message{}, err
 	}
-	list, total, err := s.DB.SearchPractices(ctx, f, v.offset, pageSize)
+	list, total, err := s.find(ctx, f, v.offset, pageSize)
 	if err != nil {
-		return handlers.Message{}, fmt.Errorf("practices: search: %w", err)
+		return handlers.Message{}, err
 	}
 	if len(list) == 0 && v.offset > 0 && total > 0 {
 		v.offset = (total - 1) / pageSize * pageSize
-		if list, total, err = s.DB.SearchPractices(ctx, f, v.offset, pageSize); err != nil {
-			return handlers.Message{}, fmt.Errorf("practices: search: %w", err)
+		if list, total, err = s.find(ctx, f, v.offset, pageSize); err != nil {
+			return handlers.Message{}, err
 		}
 	}
 
@@ -342,10 +355,11 @@ func (s *Service) regionPicker(ctx context.Context, r *handlers.Request, v view)
 	if err != nil {
 		return handlers.Message{}, err
 	}
-	counts, err := s.DB.PracticeRegions(ctx, f)
+	idx, err := s.index(ctx)
 	if err != nil {
-		return handlers.Message{}, fmt.Errorf("practices: regions: %w", err)
+		return handlers.Message{}, err
 	}
+	counts := idx.Regions(f)
 	type region struct {
 		code string
 		n    int

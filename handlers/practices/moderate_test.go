@@ -7,6 +7,7 @@ import (
 
 	"github.com/pobratim/pobratim/handlers"
 	"github.com/pobratim/pobratim/handlers/callback"
+	"github.com/pobratim/pobratim/handlers/practices/index"
 	"github.com/pobratim/pobratim/store"
 )
 
@@ -77,7 +78,7 @@ func TestEditWithdrawHideRecommendPermissions(t *testing.T) {
 	if got, _ := f.db.Practice(f.ctx, p.ID); got.Title != "Школьный краеведческий музей" {
 		t.Fatalf("title after edit: %q", got.Title)
 	}
-	if _, n, _ := f.db.SearchPractices(f.ctx, store.PracticeFilter{Terms: Terms("краеведческий", "ru")}, 0, 5); n != 1 {
+	if _, n, _ := f.s.find(f.ctx, index.Query{Terms: Terms("краеведческий", "ru")}, 0, 5); n != 1 {
 		t.Fatal("the edited title is not searchable")
 	}
 	// The author switches asking off with one press.
@@ -99,7 +100,7 @@ func TestEditWithdrawHideRecommendPermissions(t *testing.T) {
 	if got := f.out.last(t, 10).msg.Text; !strings.Contains(got, "скрыл") {
 		t.Fatalf("author not told of hiding: %q", got)
 	}
-	if _, n, _ := f.db.SearchPractices(f.ctx, store.PracticeFilter{}, 0, 5); n != 0 {
+	if _, n, _ := f.s.find(f.ctx, index.Query{}, 0, 5); n != 0 {
 		t.Fatal("hidden practice still listed")
 	}
 	f.press(colleague, 1, callback.New(FeaturePractice, "open", pid))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pobratim/pobratim/handlers/partners"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
+	"github.com/pobratim/pobratim/handlers/practices/index"
 	"github.com/pobratim/pobratim/handlers/stem"
 	"github.com/pobratim/pobratim/store"
 )
@@ -23,11 +24,11 @@ const maxQueryWords = 8
 // word, each matching the word's key as a prefix — and, for a long key,
 // its first letters too, because the Russian and Belarusian stemmers do
 // not always cut a word at the same place — or the areas the word names.
-func Terms(text, lang string) []store.PracticeTerm {
+func Terms(text, lang string) []index.Term {
 	if utf8.RuneCountInString(text) > MaxQuery {
 		text = string([]rune(text)[:MaxQuery])
 	}
-	var out []store.PracticeTerm
+	var out []index.Term
 	seen := map[string]bool{}
 	for _, w := range stem.Tokens(text) {
 		if stem.Stopword(w) || isNumber(w) {
@@ -38,7 +39,7 @@ func Terms(text, lang string) []store.PracticeTerm {
 			continue
 		}
 		seen[key] = true
-		t := store.PracticeTerm{Keys: []string{key}, Areas: areasOfKey(key)}
+		t := index.Term{Keys: []string{key}, Areas: areasOfKey(key)}
 		if short := shortKey(key); short != key {
 			t.Keys = append(t.Keys, short)
 		}

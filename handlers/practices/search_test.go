@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pobratim/pobratim/handlers/callback"
+	"github.com/pobratim/pobratim/handlers/practices/index"
 	"github.com/pobratim/pobratim/store"
 )
 
@@ -210,5 +211,58 @@ func TestTermsFoldAndNameAreas(t *testing.T) {
 	}
 	if got := Terms(long, "ru"); len(got) != maxQueryWords {
 		t.Errorf("%d terms from 20 words, want at most %d", len(got), maxQueryWords)
+	}
+}
+
+// TestIndexFollowsOtherInstances: two services over one database — as two
+// bot instances — see each other's changes at their next search.
+func TestIndexFollowsOtherInstances(t *testing.T) {
+	f := newFixture(t)
+	other := &Service{DB: f.db, Dir: f.dir, Dialogs: f.s.Dialogs, Now: f.s.Now}
+	author := f.member(10, "Vitebsk", "ru", store.RoleMember, "")
+	coordinator := f.member(11, "Minsk", "ru", store.RoleCoordinator, "")
+	count := func(s *Service, words string) int {
+		t.Helper()
+		_, n, err := s.find(f.ctx, index.Query{Terms: Terms(words, "ru")}, 0, 5)
+		must(t, err)
+		return n
+	}
+	if count(other, "музей") != 0 || count(f.s, "музей") != 0 {
+		t.Fatal("found something in an empty database")
+	}
+	p := f.publish(author, "Vitebsk", store.Practice{Title: "Школьный музей", Areas: []string{"education"}})
+	if count(other, "музей") != 1 {
+		t.Fatal("the other instance does not see a new practice")
+	}
+	// This instance edits it; the other finds the new words only.
+	p.Title = "Школьный театр"
+	_, err := f.s.update(f.ctx, f.request(author), p)
+	must(t, err)
+	if count(other, "музей") != 0 || count(other, "театр") != 1 {
+		t.Fatal("the other instance does not see an edit")
+	}
+	// The other instance hides it; this one stops finding it.
+	_, err = other.DB.HidePractice(f.ctx, p.ID, coordinator.UserID, true, "", f.now)
+	must(t, err)
+	if count(f.s, "театр") != 0 {
+		t.Fatal("this instance still finds a practice hidden by the other")
+	}
+}
+
+func TestAnAreaNameIsTheAreaFilter(t *testing.T) {
+	f := newFixture(t)
+	u := f.member(200, "Bryansk", "ru", store.RoleMember, "")
+	for _, tc := range []struct {
+		query  string
+		filter bool
+	}{
+		{"туризм", true}, {"Туризма", true}, {"адукацыя", true}, {"urban environment and housing", true},
+		{"транспорт и логистика", true}, {"парк", false}, {"туристический маршрут", false},
+	} {
+		must(t, f.command(u, "practices", tc.query))
+		text := f.out.last(t, 200).msg.Text
+		if isFilter := !strings.Contains(text, "🔎"); isFilter != tc.filter {
+			t.Errorf("%q: read as an area filter %v, want %v: %q", tc.query, isFilter, tc.filter, text)
+		}
 	}
 }

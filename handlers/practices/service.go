@@ -12,13 +12,15 @@
 //     stems meet, and words that name an area of cooperation also match the
 //     practices filed under that area. Filters: area, country, region, size
 //     of the municipality, recommended only. Results come newest and
-//     most asked-about first (see store.SearchPractices).
+//     most asked-about first (the rank of store.Practice). The search runs
+//     on an in-memory index (package index) that follows the records.
 //   - "Ask about this practice" is a double opt-in between the asker and the
 //     practice's municipality; on accept both get each other's contacts and
 //     the asker can plan a visit.
 //   - Partner suggestions and profiles show up to two practices of a
 //     municipality (Highlights), and a monthly digest lists the newly
-//     recommended ones (Digest; its delivery belongs to the broadcasts).
+//     recommended ones (MonthlyDigest and DigestMessage; sending it to
+//     every recipient is the broadcast mechanism's job).
 package practices
 
 import (
@@ -68,6 +70,8 @@ type Service struct {
 	// accepted ask runs it with the practice's municipality as its
 	// argument, which opens the visit dialog with the place filled in.
 	Visit handlers.HandlerFunc
+
+	search searcher
 }
 
 func (s *Service) now() time.Time {

@@ -1,10 +1,12 @@
 -- Best practices: what a municipality did, the problem it solved and the
 -- result, shared by its members (or a coordinator on its behalf).
 -- country, region_code and population are copied from the directory when
--- the practice is written, so that search filters need no join. rank orders
--- results, newest and most-asked-about first (see store/practices.go).
--- terms are the search keys of the text, computed by the caller; they are
--- kept here so that a practice shown again after hiding is indexed again.
+-- the practice is written. rank orders search results, newest and
+-- most-asked-about first (see store/practices.go). terms are the search
+-- keys of the text, computed by the caller. Searching is done in memory by
+-- the handlers (handlers/practices/index), which follow the changes through
+-- seq: every change of a practice gives it the next number of
+-- practice_seq, in the same transaction.
 CREATE TABLE practices (
     id              INTEGER PRIMARY KEY,
     municipality_id INTEGER NOT NULL,
@@ -29,26 +31,21 @@ CREATE TABLE practices (
     asks            INTEGER NOT NULL DEFAULT 0,
     rank            REAL    NOT NULL DEFAULT 0,
     terms           TEXT    NOT NULL DEFAULT '',
+    seq             INTEGER NOT NULL DEFAULT 0,
     created_at      TEXT    NOT NULL,
     updated_at      TEXT    NOT NULL
 );
-CREATE INDEX practices_rank ON practices (status, rank DESC);
 CREATE INDEX practices_municipality ON practices (municipality_id, status, rank DESC);
-CREATE INDEX practices_region ON practices (region_code, status, rank DESC);
 CREATE INDEX practices_author ON practices (author_id);
 CREATE INDEX practices_recommended ON practices (recommended_at) WHERE recommended = 1;
+CREATE UNIQUE INDEX practices_seq ON practices (seq);
 
--- The areas of each practice, one row each, for the area filter.
-CREATE TABLE practice_areas (
-    area        TEXT    NOT NULL,
-    practice_id INTEGER NOT NULL REFERENCES practices (id) ON DELETE CASCADE,
-    PRIMARY KEY (area, practice_id)
-) WITHOUT ROWID;
-
--- Full-text index of the published practices, rowid = practices.id. terms
--- holds folded stems, areas the area keys; both are plain space-separated
--- words, so that the default tokenizer needs to fold nothing.
-CREATE VIRTUAL TABLE practice_search USING fts5 (terms, areas, tokenize = 'unicode61 remove_diacritics 0');
+-- The last change number given to a practice.
+CREATE TABLE practice_seq (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO practice_seq (id, n) VALUES (1, 0);
 
 -- "Ask about this practice": a member's request to the practice's
 -- municipality, with double opt-in. One per member and practice.
