@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/go-telegram/bot/models"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -369,5 +370,37 @@ func TestForumRSVPWaitlistAndExport(t *testing.T) {
 	}
 	if got := h.say(a, "/forums"); !strings.Contains(got.Text, "1") || got.Markup == nil {
 		t.Fatalf("/forums %q", got.Text)
+	}
+}
+
+// A coordinator's bold text and links reach the preview as they were typed.
+func TestBroadcastKeepsFormatting(t *testing.T) {
+	h := newHarness(t, Options{})
+	coord := telegramtest.User{ID: 37000, FirstName: "Coord", LanguageCode: "ru"}
+	h.coordinator(t, coord, "Smolensk")
+	if got := h.say(coord, "/broadcast").Text; got != h.text("ru", "broadcast.ask.content", nil) {
+		t.Fatalf("/broadcast answered %q", got)
+	}
+	text := "Форум регионов <2027> — регистрация"
+	upd := models.Update{Message: &models.Message{
+		ID: 1, Date: int(time.Now().Unix()), Text: text,
+		From: &models.User{ID: coord.ID, FirstName: "Coord", LanguageCode: "ru"},
+		Chat: models.Chat{ID: coord.ID, Type: models.ChatTypePrivate},
+		Entities: []models.MessageEntity{
+			{Type: models.MessageEntityTypeBold, Offset: 0, Length: 5},
+			{Type: models.MessageEntityTypeTextLink, Offset: 24, Length: 11, URL: "https://forum.example.org/"},
+		},
+	}}
+	menu := h.exchange(coord.ID, func() int64 { return h.srv.InjectUpdate(upd) })
+	h.press(coord, menu.MessageID, "bc:done")
+	preview := ""
+	for _, s := range h.srv.SentTo(coord.ID) {
+		if strings.Contains(s.Text, "регионов") {
+			preview = s.Text
+		}
+	}
+	want := `<b>Форум</b> регионов &lt;2027&gt; — <a href="https://forum.example.org/">регистрация</a>`
+	if !strings.Contains(preview, want) {
+		t.Fatalf("preview %q lacks %q", preview, want)
 	}
 }

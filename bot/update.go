@@ -123,6 +123,7 @@ func (b *Bot) request(upd *models.Update) *handlers.Request {
 		if msg.Contact != nil {
 			r.Contact = &handlers.Contact{Phone: msg.Contact.PhoneNumber, UserID: msg.Contact.UserID}
 		}
+		r.HTML = formatHTML(r.Text, entities)
 		if c, ok := parseCommand(r.Text, entities, b.username); ok {
 			if c.ForOther {
 				return nil

@@ -76,6 +76,7 @@ type Request struct {
 	Command string // without the slash and bot name, lower-case; "" if not a command
 	Args    string // the text after the command
 	Text    string // the whole text (or a document's caption)
+	HTML    string // Text with its formatting (bold, italics, links) as escaped Telegram HTML
 
 	Callback *Callback
 	Document *Document

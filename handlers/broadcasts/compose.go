@@ -166,7 +166,11 @@ func (s *Service) DialogInput(ctx context.Context, r *handlers.Request) error {
 // readContent takes the announcement from what was sent, or returns the id
 // of a message saying why it cannot be.
 func readContent(r *handlers.Request, data map[string]string) string {
-	body := html.EscapeString(strings.TrimSpace(r.Text))
+	// Keep the coordinator's bold, italics and links.
+	body := strings.TrimSpace(r.HTML)
+	if body == "" {
+		body = html.EscapeString(strings.TrimSpace(r.Text))
+	}
 	switch {
 	case r.Photo != nil:
 		data[keyKind], data[keyFile], data[keyName] = "photo", r.Photo.FileID, ""
