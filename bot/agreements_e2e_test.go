@@ -391,3 +391,20 @@ func TestEveryBadDocumentHasItsOwnAnswer(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A photo sent outside any dialog gets the answer that agreements are read
+// as text, not the generic hint.
+func TestPhotoOutsideDialog(t *testing.T) {
+	h := newHarness(t, Options{})
+	u := telegramtest.User{ID: 38000, LanguageCode: "be"}
+	upd := models.Update{Message: &models.Message{
+		ID: 1, Date: int(time.Now().Unix()),
+		From:  &models.User{ID: u.ID, FirstName: "Photo", LanguageCode: "be"},
+		Chat:  models.Chat{ID: u.ID, Type: models.ChatTypePrivate},
+		Photo: []models.PhotoSize{{FileID: "small", Width: 90, Height: 90}, {FileID: "big", Width: 1280, Height: 960}},
+	}}
+	got := h.exchange(u.ID, func() int64 { return h.srv.InjectUpdate(upd) })
+	if got.Text != h.text("be", "agreements.upload.image", nil) {
+		t.Fatalf("photo answered %q", got.Text)
+	}
+}

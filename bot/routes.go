@@ -57,6 +57,7 @@ type router struct {
 	callbacks map[string]handlers.HandlerFunc // by callback feature
 	flows     map[string]handlers.HandlerFunc // by dialog flow
 	document  handlers.HandlerFunc            // a file a person sent
+	photo     handlers.HandlerFunc            // a photo outside any dialog
 	fileFlows map[string]bool                 // dialog flows that take a file as an answer
 	unknown   handlers.HandlerFunc
 	fallback  handlers.HandlerFunc
@@ -128,6 +129,7 @@ func newRouter(f features) *router {
 	rt.callbacks[agreements.FeaturePick] = f.agreements.PickButton
 	rt.callbacks[agreements.FeatureList] = f.agreements.ListPick
 	rt.document = f.agreements.Upload
+	rt.photo = f.agreements.Picture
 
 	rt.callbacks[practices.FeatureList] = f.practices.ListButton
 	rt.callbacks[practices.FeaturePractice] = f.practices.PracticeButton
@@ -185,6 +187,9 @@ func (rt *router) route(ctx context.Context, r *handlers.Request, dialogs handle
 		if h, ok := rt.flows[d.Flow]; ok {
 			return h, nil
 		}
+	}
+	if r.Photo != nil && rt.photo != nil {
+		return rt.photo, nil
 	}
 	return rt.fallback, nil
 }

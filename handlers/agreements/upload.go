@@ -32,6 +32,12 @@ const answerTimeout = 10 * time.Second
 var imageExtensions = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".heic": true,
 	".webp": true, ".bmp": true, ".tif": true, ".tiff": true}
 
+// Picture answers a photo sent outside any dialog: agreements are read as
+// text, not from pictures.
+func (s *Service) Picture(ctx context.Context, r *handlers.Request) error {
+	return r.ReplyText(ctx, "agreements.upload.image", nil)
+}
+
 // Upload reads a document a person sent and answers with its summary card,
 // or with why it cannot be read.
 func (s *Service) Upload(ctx context.Context, r *handlers.Request) error {
