@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/pobratim/pobratim/bot"
 	"github.com/pobratim/pobratim/bot/telegramtest"
+	"github.com/pobratim/pobratim/store/state"
 )
 
 // console lets a person chat with the bot in the terminal. It serves the
@@ -31,8 +33,10 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	defer srv.Close()
 	// In the console you are the association's admin, so that every
 	// command, approvals included, can be tried.
+	// One person typing (or a pasted script) needs no flood protection.
 	b, err := p.newBot(bot.Options{Token: "1:console", APIURL: srv.URL(), Admins: append(cfg.Admins, consoleUserID),
-		Log: log, ReminderLeads: cfg.Leads, BroadcastRate: cfg.BroadcastRate, BroadcastApproval: cfg.BroadcastApproval})
+		Throttle: state.Rate{Per: time.Second, Burst: 1000},
+		Log:      log, ReminderLeads: cfg.Leads, BroadcastRate: cfg.BroadcastRate, BroadcastApproval: cfg.BroadcastApproval})
 	if err != nil {
 		return err
 	}
@@ -127,6 +131,9 @@ func (s *screen) show(m telegramtest.Sent) {
 	default:
 		return
 	}
+	if kb := replyKeys(m.ReplyKeyboard); kb != "" {
+		fmt.Fprintln(s.out, kb)
+	}
 	if m.Markup != nil && len(m.Markup.InlineKeyboard) > 0 {
 		s.keys = s.keys[:0]
 		for _, row := range m.Markup.InlineKeyboard {
@@ -143,6 +150,26 @@ func (s *screen) show(m telegramtest.Sent) {
 	case s.sent <- struct{}{}:
 	default:
 	}
+}
+
+// replyKeys shows a reply keyboard's buttons; they are pressed by typing
+// their text (sharing a phone number cannot be done from the console).
+func replyKeys(raw json.RawMessage) string {
+	var kb struct {
+		Keyboard [][]struct {
+			Text string `json:"text"`
+		} `json:"keyboard"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &kb) != nil || len(kb.Keyboard) == 0 {
+		return ""
+	}
+	var keys []string
+	for _, row := range kb.Keyboard {
+		for _, k := range row {
+			keys = append(keys, "«"+k.Text+"»")
+		}
+	}
+	return "(type one of: " + strings.Join(keys, ", ") + ")"
 }
 
 // button maps a typed number to the button it names.
