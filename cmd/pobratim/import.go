@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pobratim/pobratim/handlers/agreements"
+	"github.com/pobratim/pobratim/handlers/csvimport"
 	"github.com/pobratim/pobratim/handlers/partners"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/store"
@@ -39,22 +40,17 @@ func importFile(ctx context.Context, cfg config, log *slog.Logger, stdout io.Wri
 	if err := partners.ApplyRegistry(ctx, db, dir); err != nil {
 		return err
 	}
-	var rep partners.ImportReport
+	var rep csvimport.Report
 	switch kind {
 	case "municipalities":
 		rep, err = partners.ImportMunicipalities(ctx, db, dir, f, time.Now())
 	case "agreements":
-		var ar agreements.ImportReport
-		ar, err = agreements.ImportCSV(ctx, db, dir, f, time.Now())
-		rep.Rows = ar.Rows
-		for _, e := range ar.Errors {
-			rep.Errors = append(rep.Errors, partners.LineError{Line: e.Line, Reason: e.Reason})
-		}
+		rep, err = agreements.ImportCSV(ctx, db, dir, f, time.Now())
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stdout, "%s:%d: %s\n", path, e.Line, e.Reason)
 	}
-	if errors.Is(err, partners.ErrBadRows) || errors.Is(err, agreements.ErrBadRows) {
+	if errors.Is(err, csvimport.ErrBadRows) {
 		return fmt.Errorf("import: %d bad rows in %s; nothing was imported", len(rep.Errors), path)
 	}
 	if err != nil {

@@ -2,8 +2,6 @@ package agreements
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -13,27 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pobratim/pobratim/handlers/csvimport"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/store"
 )
-
-// ImportReport is the outcome of ImportCSV.
-type ImportReport struct {
-	Rows   int         // agreements imported (0 when any row was bad)
-	Errors []LineError // every bad row, with its line
-}
-
-// LineError is a bad row of an import file.
-type LineError struct {
-	Line   int
-	Reason string
-}
-
-func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
-
-// ErrBadRows is returned when an import file has bad rows; nothing is
-// imported then.
-var ErrBadRows = errors.New("agreements: import file has bad rows")
 
 // requiredColumns must be in the header of an import file.
 var requiredColumns = []string{"party_a", "party_b", "stage", "signed_on", "title", "areas"}
@@ -57,78 +38,52 @@ var requiredColumns = []string{"party_a", "party_b", "stage", "signed_on", "titl
 // nothing is imported. A row that repeats another, or an agreement already
 // in the registry, is a bad row, so importing a file twice imports nothing
 // the second time.
-func ImportCSV(ctx context.Context, db *store.DB, dir *directory.Directory, r io.Reader, now time.Time) (ImportReport, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err != nil {
-		return ImportReport{}, fmt.Errorf("agreements: import: read header: %w", err)
-	}
-	col := map[string]int{}
-	var partyCols []string
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		col[name] = i
-		if strings.HasPrefix(name, "party_") {
-			partyCols = append(partyCols, name)
-		}
-	}
-	slices.Sort(partyCols)
-	for _, need := range requiredColumns {
-		if _, ok := col[need]; !ok {
-			return ImportReport{}, fmt.Errorf("agreements: import: the header has no %q column (needed: %s)", need, strings.Join(requiredColumns, ", "))
-		}
-	}
-	var rep ImportReport
+func ImportCSV(ctx context.Context, db *store.DB, dir *directory.Directory, r io.Reader, now time.Time) (csvimport.Report, error) {
 	var list []store.Agreement
+	var partyCols []string
 	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			rep.Errors = append(rep.Errors, LineError{line, err.Error()})
-			if _, ok := err.(*csv.ParseError); ok {
-				continue
+	var storeErr error
+	errs, err := csvimport.Read(r, requiredColumns, func(row csvimport.Row) []string {
+		if partyCols == nil {
+			partyCols = []string{}
+			for _, c := range row.Columns {
+				if strings.HasPrefix(c, "party_") {
+					partyCols = append(partyCols, c)
+				}
 			}
-			break
+			slices.Sort(partyCols)
 		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		a, problems := agreementRow(dir, get, partyCols)
+		a, problems := agreementRow(dir, row.Get, partyCols)
 		if len(problems) == 0 {
 			key := sameKey(a)
 			if prev, dup := seen[key]; dup {
 				problems = append(problems, fmt.Sprintf("the same agreement as line %d", prev))
 			} else if id, err := inRegistry(ctx, db, a); err != nil {
-				return rep, err
+				storeErr = err
 			} else if id != 0 {
 				problems = append(problems, fmt.Sprintf("already in the registry as agreement No. %d", id))
 			}
-			seen[key] = line
+			seen[key] = row.Line
 		}
-		if len(problems) > 0 {
-			rep.Errors = append(rep.Errors, LineError{line, strings.Join(problems, "; ")})
-			continue
+		if len(problems) == 0 {
+			list = append(list, a)
 		}
-		list = append(list, a)
+		return problems
+	})
+	if err != nil {
+		return csvimport.Report{}, fmt.Errorf("agreements: import: %w", err)
 	}
-	if len(rep.Errors) > 0 {
-		return rep, ErrBadRows
+	if storeErr != nil {
+		return csvimport.Report{}, storeErr
+	}
+	if len(errs) > 0 {
+		return csvimport.Report{Errors: errs}, csvimport.ErrBadRows
 	}
 	jobs := func(a store.Agreement) []store.Job { return deadlineJobs(dir, a, now) }
 	if _, err := db.ImportAgreements(ctx, list, jobs, now); err != nil {
-		return rep, fmt.Errorf("agreements: import: %w", err)
+		return csvimport.Report{}, fmt.Errorf("agreements: import: %w", err)
 	}
-	rep.Rows = len(list)
-	return rep, nil
+	return csvimport.Report{Rows: len(list)}, nil
 }
 
 // agreementRow validates one row and says everything wrong with it.

@@ -3,6 +3,7 @@ package agreements
 import (
 	"context"
 	"errors"
+	"github.com/pobratim/pobratim/handlers/csvimport"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -89,7 +90,7 @@ func TestImportCSV(t *testing.T) {
 
 	// Importing the same file again imports nothing and says why.
 	rep, err = ImportCSV(ctx, db, dir, strings.NewReader(goodCSV), now)
-	if !errors.Is(err, ErrBadRows) || len(rep.Errors) != 3 || !strings.Contains(rep.Errors[0].Reason, "already in the registry") {
+	if !errors.Is(err, csvimport.ErrBadRows) || len(rep.Errors) != 3 || !strings.Contains(rep.Errors[0].Reason, "already in the registry") {
 		t.Fatalf("second import: %+v, %v", rep, err)
 	}
 }
@@ -111,7 +112,7 @@ Good,Смоленск,Витебск,agreement,2019,culture
 Bad id,999999999,Витебск,agreement,2019,
 `
 	rep, err := ImportCSV(ctx, db, dir, strings.NewReader(file), time.Now())
-	if !errors.Is(err, ErrBadRows) || rep.Rows != 0 {
+	if !errors.Is(err, csvimport.ErrBadRows) || rep.Rows != 0 {
 		t.Fatalf("import: %+v, %v", rep, err)
 	}
 	want := map[int]string{

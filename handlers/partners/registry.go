@@ -2,8 +2,6 @@ package partners
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,28 +11,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pobratim/pobratim/handlers/csvimport"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/handlers/places"
 	"github.com/pobratim/pobratim/store"
 )
-
-// ImportReport is the outcome of ImportMunicipalities.
-type ImportReport struct {
-	Rows   int         // rows imported (0 when any row was bad)
-	Errors []LineError // every bad row, with its line
-}
-
-// LineError is a bad row of an import file.
-type LineError struct {
-	Line   int
-	Reason string
-}
-
-func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
-
-// ErrBadRows is returned when an import file has bad rows; nothing is
-// imported then.
-var ErrBadRows = errors.New("partners: import file has bad rows")
 
 var kindByName = map[string]directory.Kind{
 	"town": directory.Town, "district_centre": directory.DistrictCentre,
@@ -52,64 +33,30 @@ var codePattern = regexp.MustCompile(`^[0-9]{8,11}$`)
 // Belarus — are required and the id is derived from the code). areas lists
 // area keys separated by ";". Every bad row is reported; if there is any,
 // nothing is imported.
-func ImportMunicipalities(ctx context.Context, db *store.DB, dir *directory.Directory, r io.Reader, now time.Time) (ImportReport, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err != nil {
-		return ImportReport{}, fmt.Errorf("partners: import: read header: %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	for _, need := range []string{"country", "name_ru"} {
-		if _, ok := col[need]; !ok {
-			return ImportReport{}, fmt.Errorf("partners: import: the header has no %q column", need)
-		}
-	}
-	var rep ImportReport
+func ImportMunicipalities(ctx context.Context, db *store.DB, dir *directory.Directory, r io.Reader, now time.Time) (csvimport.Report, error) {
 	var rows []store.Municipality
 	seen := map[int64]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			rep.Errors = append(rep.Errors, LineError{line, err.Error()})
-			if _, ok := err.(*csv.ParseError); ok {
-				continue
-			}
-			break
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		m, problems := municipalityRow(dir, get)
+	errs, err := csvimport.Read(r, []string{"country", "name_ru"}, func(row csvimport.Row) []string {
+		m, problems := municipalityRow(dir, row.Get)
 		if prev, dup := seen[m.ID]; dup && m.ID != 0 {
 			problems = append(problems, fmt.Sprintf("the same municipality as line %d", prev))
 		}
-		seen[m.ID] = line
-		if len(problems) > 0 {
-			rep.Errors = append(rep.Errors, LineError{line, strings.Join(problems, "; ")})
-			continue
+		seen[m.ID] = row.Line
+		if len(problems) == 0 {
+			rows = append(rows, m)
 		}
-		rows = append(rows, m)
+		return problems
+	})
+	if err != nil {
+		return csvimport.Report{}, fmt.Errorf("partners: import: %w", err)
 	}
-	if len(rep.Errors) > 0 {
-		return rep, ErrBadRows
+	if len(errs) > 0 {
+		return csvimport.Report{Errors: errs}, csvimport.ErrBadRows
 	}
 	if err := db.ImportMunicipalities(ctx, rows, now); err != nil {
-		return rep, err
+		return csvimport.Report{}, err
 	}
-	rep.Rows = len(rows)
-	return rep, nil
+	return csvimport.Report{Rows: len(rows)}, nil
 }
 
 // municipalityRow validates one row and says everything wrong with it.

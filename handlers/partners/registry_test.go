@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pobratim/pobratim/handlers/csvimport"
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/store"
 )
@@ -60,7 +61,7 @@ func TestImportMunicipalities(t *testing.T) {
 		"RU,Район,,,,,,,,999999999999,\n" + // 8: id not in the directory
 		"RU,Другой район,,,,54,32,66600000002,,,\n" // 9: duplicate of line 2
 	rep, err = ImportMunicipalities(ctx, db, dir, strings.NewReader(bad), time.Now())
-	if !errors.Is(err, ErrBadRows) {
+	if !errors.Is(err, csvimport.ErrBadRows) {
 		t.Fatalf("bad file: %v", err)
 	}
 	lines := map[int]string{}
