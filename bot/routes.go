@@ -40,10 +40,13 @@ func (b *Bot) features() features {
 		Now: b.opts.Now, Wake: b.jobs.Wake, Log: b.log}
 	f.agreements.RegisterJobs(b.jobs)
 	f.practices = &practices.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Now: b.opts.Now,
-		Visit: f.meetings.Visit}
+		Visit: f.meetings.Visit, Text: b.deps.Catalog, WakeOutbox: b.outbox.Wake, Log: b.log}
+	f.practices.RegisterJobs(b.jobs)
 	f.partners.Practices = f.practices
 	f.broadcasts = &broadcasts.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Out: b.sender,
-		Text: b.deps.Catalog, Now: b.opts.Now, Approval: b.opts.BroadcastApproval, Wake: b.outbox.Wake, Log: b.log}
+		Text: b.deps.Catalog, Now: b.opts.Now, Approval: b.opts.BroadcastApproval, Wake: b.outbox.Wake, Log: b.log,
+		Leads: b.opts.ReminderLeads, WakeJobs: b.jobs.Wake}
+	f.broadcasts.RegisterJobs(b.jobs)
 	f.members.OnJoined = func(ctx context.Context, r *handlers.Request, m store.Member) error {
 		return f.partners.DeliverPending(ctx, r, m)
 	}

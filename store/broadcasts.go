@@ -204,29 +204,76 @@ func (db *DB) QueueBroadcast(ctx context.Context, id int64, from BroadcastState,
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("broadcast %d not in state %s: %w", id, from, ErrConflict)
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO broadcast_outbox (broadcast_id, recipient_id, language, due_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT (broadcast_id, recipient_id) DO NOTHING`)
+		return insertOutbox(ctx, tx, id, entries, now)
+	})
+}
+
+// insertOutbox writes a broadcast's outbox rows inside tx and records how
+// many recipients it has.
+func insertOutbox(ctx context.Context, tx *sql.Tx, id int64, entries []OutboxEntry, now time.Time) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO broadcast_outbox (broadcast_id, recipient_id, language, due_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (broadcast_id, recipient_id) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	added := 0
+	for _, e := range entries {
+		due := e.DueAt
+		if due.IsZero() {
+			due = now
+		}
+		res, err := stmt.ExecContext(ctx, id, e.RecipientID, e.Language, formatTime(due))
 		if err != nil {
+			return fmt.Errorf("recipient %d: %w", e.RecipientID, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			added++
+		}
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE broadcasts SET recipients = ? WHERE id = ?", added, id)
+	return err
+}
+
+// QueueBroadcastOnce records b queued, with one outbox row per recipient,
+// and applies jobs, all in one transaction, unless a broadcast with the
+// same Audience exists already: then only jobs are applied, and queued is
+// false. It is for the broadcasts the bot writes itself, whose Audience
+// names them uniquely (a month's digest), so that running the job that
+// writes one again, or on two instances, never queues it twice.
+func (db *DB) QueueBroadcastOnce(ctx context.Context, b Broadcast, entries []OutboxEntry, jobs JobChange, now time.Time) (id int64, queued bool, err error) {
+	if b.Audience == "" {
+		return 0, false, errors.New("store: queue broadcast once: the audience names it and must be set")
+	}
+	if b.Kind == "" {
+		b.Kind = "text"
+	}
+	err = db.withWriteTx(ctx, "queue broadcast once", func(tx *sql.Tx) error {
+		if err := applyJobChange(ctx, tx, jobs, now); err != nil {
 			return err
 		}
-		defer stmt.Close()
-		added := 0
-		for _, e := range entries {
-			due := e.DueAt
-			if due.IsZero() {
-				due = now
-			}
-			res, err := stmt.ExecContext(ctx, id, e.RecipientID, e.Language, formatTime(due))
-			if err != nil {
-				return fmt.Errorf("recipient %d: %w", e.RecipientID, err)
-			}
-			if n, _ := res.RowsAffected(); n > 0 {
-				added++
-			}
+		err := tx.QueryRowContext(ctx, "SELECT id FROM broadcasts WHERE audience = ? ORDER BY id LIMIT 1", b.Audience).Scan(&id)
+		if err == nil {
+			return nil
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE broadcasts SET recipients = ? WHERE id = ?", added, id)
-		return err
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		ts := formatTime(now)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO broadcasts (author_id, state, kind, body, file_id, file_name,
+			audience, mandatory, forum_id, link_url, link_text, send_at, local_time, progress_chat, created_at, queued_at)
+			VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			b.AuthorID, b.Kind, b.Body, b.FileID, b.FileName, b.Audience, b.Mandatory, b.ForumID, b.LinkURL, b.LinkText,
+			optTime(b.SendAt), b.LocalTime, b.ProgressChat, ts, ts).Scan(&id); err != nil {
+			return err
+		}
+		queued = true
+		return insertOutbox(ctx, tx, id, entries, now)
 	})
+	if err != nil {
+		return 0, false, err
+	}
+	return id, queued, nil
 }
 
 // SetBroadcastState moves a broadcast from one of the states from to to,

@@ -289,8 +289,10 @@ func (db *DB) changePracticeStatus(ctx context.Context, op string, id, actor int
 
 // RecommendPractice marks a practice recommended for replication (on true)
 // or takes the mark away, and records it in the audit log. Marking it again
-// keeps the first date. Only a published practice can be marked.
-func (db *DB) RecommendPractice(ctx context.Context, id, actor int64, on bool, now time.Time) (Practice, error) {
+// keeps the first date. Only a published practice can be marked. jobs (the
+// digest that will list it) are written in the same transaction when the
+// mark changes.
+func (db *DB) RecommendPractice(ctx context.Context, id, actor int64, on bool, now time.Time, jobs ...Job) (Practice, error) {
 	err := db.practiceTx(ctx, "recommend practice", func(tx *sql.Tx) error {
 		cur, err := db.practice(ctx, tx, id)
 		if err != nil {
@@ -311,6 +313,9 @@ func (db *DB) RecommendPractice(ctx context.Context, id, actor int64, on bool, n
 			return err
 		}
 		if err := touchPractice(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := insertJobs(ctx, tx, jobs, now); err != nil {
 			return err
 		}
 		return auditPractice(ctx, tx, actor, action, id, "", now)

@@ -111,7 +111,8 @@ func parseForum(args string) (store.Forum, bool) {
 	return f, true
 }
 
-// card shows a forum with its counts and the buttons for the reader.
+// card shows a forum with its counts and the buttons for the reader. A
+// card sent anew, not edited, is followed by a map of the venue.
 func (s *Service) card(ctx context.Context, r *handlers.Request, f store.Forum, edit bool) error {
 	rsvps, err := s.DB.ForumRSVPs(ctx, f.ID)
 	if err != nil {
@@ -158,7 +159,7 @@ func (s *Service) card(ctx context.Context, r *handlers.Request, f store.Forum, 
 		forumButton(r.T("forum.button.going", nil), "rsvp", id, store.RSVPGoing),
 		forumButton(r.T("forum.button.maybe", nil), "rsvp", id, store.RSVPMaybe),
 		forumButton(r.T("forum.button.not_going", nil), "rsvp", id, store.RSVPNotGoing),
-	)}
+	), handlers.Row(forumButton(r.T("forum.button.ics", nil), "ics", id))}
 	if r.Member.AtLeast(store.RoleCoordinator) {
 		rows = append(rows, handlers.Row(forumButton(r.T("forum.button.export", nil), "csv", id),
 			forumButton(r.T("forum.button.broadcast", nil), "bc", id)))
@@ -167,8 +168,13 @@ func (s *Service) card(ctx context.Context, r *handlers.Request, f store.Forum, 
 	if edit {
 		return r.EditOrReply(ctx, m)
 	}
-	_, err = r.Reply(ctx, m)
-	return err
+	if _, err = r.Reply(ctx, m); err != nil {
+		return err
+	}
+	if err := s.sendVenue(ctx, r, f); err != nil {
+		s.log().Warn("broadcasts: forum venue map", "forum", f.ID, "err", err)
+	}
+	return nil
 }
 
 // ForumButton handles the buttons of forum cards and announcements.
@@ -199,6 +205,8 @@ func (s *Service) ForumButton(ctx context.Context, r *handlers.Request) error {
 			return callback.ErrInvalid
 		}
 		return s.answer(ctx, r, f, mine.Answer, f.Sections[i])
+	case "ics":
+		return s.sendICS(ctx, r, f)
 	case "csv":
 		if !r.Member.AtLeast(store.RoleCoordinator) {
 			return handlers.ErrForbidden
@@ -227,13 +235,14 @@ func (s *Service) answer(ctx context.Context, r *handlers.Request, f store.Forum
 	if !f.Deadline.IsZero() && s.now().After(f.Deadline) {
 		return r.ReplyText(ctx, "forum.closed", nil)
 	}
-	res, err := s.DB.AnswerForum(ctx, f.ID, r.User.ID, answer, section, s.now(), nil)
+	res, err := s.DB.AnswerForum(ctx, f.ID, r.User.ID, answer, section, s.now(), s.rsvpJobs(f, r.User.ID, s.now()))
 	if errors.Is(err, store.ErrConflict) {
 		return callback.ErrInvalid
 	}
 	if err != nil {
 		return err
 	}
+	s.wakeJobs()
 	for _, p := range res.Promoted {
 		lang := locales.Default
 		if m, err := s.DB.Member(ctx, p.MemberID); err == nil && locales.Supported(m.Language) {

@@ -16,6 +16,9 @@ import (
 // preview and the test send use it too, so what the author checks is what
 // goes out.
 func Render(tr handlers.Translator, lang string, b store.Broadcast) handlers.Message {
+	if isComposed(b) {
+		return renderComposed(lang, b)
+	}
 	var m handlers.Message
 	if b.ForumID != 0 {
 		id := itoa(b.ForumID)

@@ -15,12 +15,20 @@
 // the author and sends a summary with a CSV report at the end. A restart
 // resumes with the rows not yet marked; see Worker for the one crash
 // window.
+//
+// Forums (/forums, /newforum) take RSVPs with a capacity and a waitlist.
+// A member with a place is reminded at the association's lead times before
+// the forum opens (OpeningHour in the venue's zone): the reminders are jobs
+// written in the same transaction as the answer and run by package jobs. A
+// forum card offers the forum as an iCalendar file and shows the venue on
+// a small map.
 package broadcasts
 
 import (
 	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 	_ "time/tzdata" // zone data for hosts without /usr/share/zoneinfo
 
@@ -62,7 +70,15 @@ type Service struct {
 	Approval bool
 	// Wake tells the worker that rows were queued; nil if none runs.
 	Wake func()
-	Log  *slog.Logger
+	// Leads are the association's reminder lead times before a forum
+	// (POBRATIM_REMINDER_LEADS); nil means DefaultLeads.
+	Leads []time.Duration
+	// WakeJobs tells the job scheduler that a reminder was written; nil if
+	// none runs.
+	WakeJobs func()
+	Log      *slog.Logger
+
+	venueMaps sync.Map // "place id:lang" → PNG of a forum's venue
 }
 
 func (s *Service) now() time.Time {

@@ -97,10 +97,7 @@ func (s *Service) sendMap(ctx context.Context, r *handlers.Request, v view) erro
 // sendLocator sends a small map of where p lies, with a button that opens
 // it on an interactive map.
 func (s *Service) sendLocator(ctx context.Context, r *handlers.Request, p directory.Place) error {
-	png, err := render(ctx, maps.Request{
-		Lang: r.Lang, Home: &maps.Point{Lat: p.Lat, Lon: p.Lon, Label: p.Name(r.Lang)},
-		Size: maps.Small, View: maps.Overview,
-	})
+	png, err := Locator(ctx, maps.Point{Lat: p.Lat, Lon: p.Lon, Label: p.Name(r.Lang)}, r.Lang)
 	if err != nil {
 		return err
 	}
@@ -109,13 +106,20 @@ func (s *Service) sendLocator(ctx context.Context, r *handlers.Request, p direct
 			Name: fmt.Sprintf("locator-%d.png", p.ID), Data: png, Photo: true,
 			Caption: r.T("map.locator", locales.Args{"Place": p.Name(r.Lang), "Region": s.Dir.RegionName(p, r.Lang)}),
 		},
-		Buttons: [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("map.button.open", nil), URL: osmURL(p.Lat, p.Lon)})},
+		Buttons: [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("map.button.open", nil), URL: OSMURL(p.Lat, p.Lon)})},
 	})
 	return err
 }
 
-// osmURL opens a place on OpenStreetMap.
-func osmURL(lat, lon float64) string {
+// Locator draws maps.Locator(p, lang), waiting for a free slot like every
+// other map: a profile's locator, or a forum's venue when p.Kind is
+// maps.Venue.
+func Locator(ctx context.Context, p maps.Point, lang string) ([]byte, error) {
+	return render(ctx, maps.Request{Lang: lang, Home: &p, Size: maps.Small, View: maps.Overview})
+}
+
+// OSMURL opens a place on OpenStreetMap.
+func OSMURL(lat, lon float64) string {
 	return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.4f&mlon=%.4f#map=11/%.4f/%.4f", lat, lon, lat, lon)
 }
 

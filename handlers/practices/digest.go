@@ -17,8 +17,8 @@ import (
 // The monthly digest lists the practices coordinators recommended for
 // replication during the previous month. This package chooses them, picks
 // the recipients (verified members who did not turn it off) and renders the
-// message; sending it to many members at Telegram's pace is the broadcast
-// mechanism's job, which calls MonthlyDigest and DigestMessage.
+// message; the KindDigest job (digestjob.go) queues it through the
+// broadcast outbox, whose worker sends it at Telegram's pace.
 
 // DigestSize is the most practices one digest lists.
 const DigestSize = 10

@@ -295,7 +295,12 @@ func (s *Service) recommend(ctx context.Context, r *handlers.Request, p store.Pr
 	if !canModerate(r.Member) {
 		return handlers.ErrForbidden
 	}
-	_, err := s.DB.RecommendPractice(ctx, p.ID, r.User.ID, on, s.now())
+	now := s.now()
+	var digest []store.Job
+	if on {
+		digest = append(digest, DigestJob(now)) // the digest that will list it
+	}
+	_, err := s.DB.RecommendPractice(ctx, p.ID, r.User.ID, on, now, digest...)
 	if errors.Is(err, store.ErrConflict) {
 		return r.ReplyText(ctx, "practice.gone", nil)
 	}

@@ -19,11 +19,13 @@
 //     the asker can plan a visit.
 //   - Partner suggestions and profiles show up to two practices of a
 //     municipality (Highlights), and a monthly digest lists the newly
-//     recommended ones (MonthlyDigest and DigestMessage; sending it to
-//     every recipient is the broadcast mechanism's job).
+//     recommended ones: a KindDigest job on the first of each month queues
+//     it (MonthlyDigest, DigestMessage) as one broadcast, which the
+//     broadcast worker delivers at Telegram's pace.
 package practices
 
 import (
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -70,8 +72,22 @@ type Service struct {
 	// accepted ask runs it with the practice's municipality as its
 	// argument, which opens the visit dialog with the place filled in.
 	Visit handlers.HandlerFunc
+	// Text renders the monthly digest, which goes out through the
+	// broadcast outbox rather than as a reply.
+	Text handlers.Translator
+	// WakeOutbox tells the broadcast worker that a digest was queued; nil
+	// if none runs.
+	WakeOutbox func()
+	Log        *slog.Logger
 
 	search searcher
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
 }
 
 func (s *Service) now() time.Time {

@@ -38,6 +38,9 @@ type Event struct {
 	Cancelled   bool
 	// Lat and Lon, when not both zero, become GEO.
 	Lat, Lon float64
+	// AllDay writes whole days, with no time or zone: from the date of
+	// Start to that of Start+Duration, Duration rounded up to whole days.
+	AllDay bool
 }
 
 // DefaultDuration is the length of a meeting whose end is not known.
@@ -53,7 +56,7 @@ func Write(events []Event, stamp time.Time) ([]byte, error) {
 	zones := map[string]*time.Location{}
 	spans := map[string][2]time.Time{}
 	for _, e := range events {
-		if e.Zone == "" || e.Zone == "UTC" {
+		if e.Zone == "" || e.Zone == "UTC" || e.AllDay {
 			continue
 		}
 		loc, err := time.LoadLocation(e.Zone)
@@ -88,7 +91,11 @@ func Write(events []Event, stamp time.Time) ([]byte, error) {
 		if d <= 0 {
 			d = DefaultDuration
 		}
-		if loc, ok := zones[e.Zone]; ok {
+		if e.AllDay {
+			days := int((d + 24*time.Hour - 1) / (24 * time.Hour))
+			ev.SetAllDayStartAt(e.Start)
+			ev.SetAllDayEndAt(e.Start.AddDate(0, 0, days))
+		} else if loc, ok := zones[e.Zone]; ok {
 			ev.SetProperty(ical.ComponentPropertyDtStart, e.Start.In(loc).Format(localFormat), ical.WithTZID(e.Zone))
 			ev.SetProperty(ical.ComponentPropertyDtEnd, e.Start.Add(d).In(loc).Format(localFormat), ical.WithTZID(e.Zone))
 		} else {

@@ -332,3 +332,40 @@ func TestUnknownZoneIsAnError(t *testing.T) {
 		t.Fatal("an unknown zone was written")
 	}
 }
+
+func TestAllDayEventsAreDatesWithoutZone(t *testing.T) {
+	for _, tc := range []struct {
+		days     time.Duration
+		from, to string
+	}{
+		{0, "20300626", "20300627"},
+		{24 * time.Hour, "20300626", "20300627"},
+		{3 * 24 * time.Hour, "20300626", "20300629"},
+		{3*24*time.Hour + time.Minute, "20300626", "20300630"},
+	} {
+		data, err := ics.Write([]ics.Event{{UID: "forum-1@pobratim", Start: time.Date(2030, 6, 26, 0, 0, 0, 0, time.UTC),
+			Duration: tc.days, Zone: "Europe/Minsk", AllDay: true, Summary: "Форум"}}, stamp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root := parseStrict(t, data)
+		var ev *component
+		for _, c := range root.subs {
+			switch c.name {
+			case "VTIMEZONE":
+				t.Fatalf("an all-day event wrote a VTIMEZONE")
+			case "VEVENT":
+				ev = c
+			}
+		}
+		if ev == nil {
+			t.Fatal("no VEVENT")
+		}
+		for name, want := range map[string]string{"DTSTART": tc.from, "DTEND": tc.to} {
+			p, ok := ev.get(name)
+			if !ok || p.value != want || p.params["VALUE"] != "DATE" || p.params["TZID"] != "" {
+				t.Errorf("%v days: %s = %+v, want the date %s", tc.days, name, p, want)
+			}
+		}
+	}
+}
