@@ -28,7 +28,6 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 	_ "time/tzdata" // zone data for hosts without /usr/share/zoneinfo
 
@@ -77,8 +76,6 @@ type Service struct {
 	// none runs.
 	WakeJobs func()
 	Log      *slog.Logger
-
-	venueMaps sync.Map // "place id:lang" → PNG of a forum's venue
 }
 
 func (s *Service) now() time.Time {

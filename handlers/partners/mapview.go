@@ -113,9 +113,53 @@ func (s *Service) sendLocator(ctx context.Context, r *handlers.Request, p direct
 
 // Locator draws maps.Locator(p, lang), waiting for a free slot like every
 // other map: a profile's locator, or a forum's venue when p.Kind is
-// maps.Venue.
+// maps.Venue. Maps are deterministic, so the most recent ones are kept and
+// sent again without drawing: a profile is asked for far more often than
+// its map changes.
 func Locator(ctx context.Context, p maps.Point, lang string) ([]byte, error) {
-	return render(ctx, maps.Request{Lang: lang, Home: &p, Size: maps.Small, View: maps.Overview})
+	key := fmt.Sprintf("%s|%.5f|%.5f|%s|%d", lang, p.Lat, p.Lon, p.Label, p.Kind)
+	if png, ok := locators.get(key); ok {
+		return png, nil
+	}
+	png, err := render(ctx, maps.Request{Lang: lang, Home: &p, Size: maps.Small, View: maps.Overview})
+	if err == nil {
+		locators.put(key, png)
+	}
+	return png, err
+}
+
+// locatorCacheSize bounds the kept locator maps (about 90 KB each).
+const locatorCacheSize = 128
+
+var locators = &pngCache{max: locatorCacheSize, byKey: map[string][]byte{}}
+
+// pngCache keeps the last max pictures, forgetting the oldest first.
+type pngCache struct {
+	mu    sync.Mutex
+	max   int
+	byKey map[string][]byte
+	order []string
+}
+
+func (c *pngCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	png, ok := c.byKey[key]
+	return png, ok
+}
+
+func (c *pngCache) put(key string, png []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byKey[key]; ok {
+		return
+	}
+	if len(c.order) >= c.max {
+		delete(c.byKey, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.byKey[key] = png
+	c.order = append(c.order, key)
 }
 
 // OSMURL opens a place on OpenStreetMap.
