@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -37,6 +38,9 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+
+	versionMu   sync.Mutex
+	versionConn *sql.Conn // a reader connection of its own, for DataVersion
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -56,7 +60,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
-	r.SetMaxOpenConns(4)
+	r.SetMaxOpenConns(5) // one of them is kept for DataVersion
 	db := &DB{write: w, read: r, path: path}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
@@ -67,7 +71,37 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.versionMu.Lock()
+	if db.versionConn != nil {
+		db.versionConn.Close()
+		db.versionConn = nil
+	}
+	db.versionMu.Unlock()
 	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// DataVersion returns a number that changes whenever anything was committed
+// to the database since the last call — by this process's writer or by
+// another process (SQLite's PRAGMA data_version, read on a connection kept
+// for it). Callers cache what is expensive to compute and recompute it when
+// the number changes.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	db.versionMu.Lock()
+	defer db.versionMu.Unlock()
+	if db.versionConn == nil {
+		c, err := db.read.Conn(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("store: data version: %w", err)
+		}
+		db.versionConn = c
+	}
+	var v int64
+	if err := db.versionConn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		db.versionConn.Close()
+		db.versionConn = nil
+		return 0, fmt.Errorf("store: data version: %w", err)
+	}
+	return v, nil
 }
 
 // Ping checks that the database answers.

@@ -128,3 +128,24 @@ func TestBackupWhileOpen(t *testing.T) {
 		t.Fatal("backup over an existing file succeeded")
 	}
 }
+
+func TestDataVersionChangesWithEveryCommit(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	v1, err := db.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2, _ := db.DataVersion(ctx); v2 != v1 {
+		t.Fatalf("version moved without a write: %d → %d", v1, v2)
+	}
+	db.TouchMember(ctx, store.Profile{UserID: 1, FirstName: "x"}, time.Now())
+	v3, _ := db.DataVersion(ctx)
+	if v3 == v1 {
+		t.Fatal("version did not move after a commit")
+	}
+	db.ToggleArea(ctx, 1, "culture", 1, time.Now())
+	if v4, _ := db.DataVersion(ctx); v4 == v3 {
+		t.Fatal("version did not move after a second commit")
+	}
+}

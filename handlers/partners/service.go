@@ -37,6 +37,10 @@ type Service struct {
 
 	candidatesOnce sync.Once
 	candidates     *Candidates
+
+	factsMu      sync.Mutex
+	factsVersion int64
+	factsCache   *Facts
 }
 
 // allCandidates prepares the directory for ranking once: municipalities are

@@ -380,8 +380,33 @@ func (s *Service) regionPicker(r *handlers.Request, origin directory.Place, v vi
 	return handlers.Message{Text: r.T("partners.choose_region", nil), Buttons: rows}
 }
 
-// facts loads what the ranking needs from the records.
+// facts returns what the ranking needs from the records. They are loaded
+// again only after something was written to the database: the queries
+// behind them (ties, member counts) are the costly part of a suggestion
+// page.
 func (s *Service) facts(ctx context.Context) (Facts, error) {
+	version, err := s.DB.DataVersion(ctx)
+	if err != nil {
+		return Facts{}, err
+	}
+	s.factsMu.Lock()
+	if s.factsCache != nil && s.factsVersion == version {
+		f := *s.factsCache
+		s.factsMu.Unlock()
+		return f, nil
+	}
+	s.factsMu.Unlock()
+	f, err := s.loadFacts(ctx)
+	if err != nil {
+		return Facts{}, err
+	}
+	s.factsMu.Lock()
+	s.factsCache, s.factsVersion = &f, version
+	s.factsMu.Unlock()
+	return f, nil
+}
+
+func (s *Service) loadFacts(ctx context.Context) (Facts, error) {
 	var f Facts
 	var err error
 	if f.Areas, err = s.DB.AllAreas(ctx); err != nil {
