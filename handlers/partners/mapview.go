@@ -128,8 +128,8 @@ func Locator(ctx context.Context, p maps.Point, lang string) ([]byte, error) {
 	return png, err
 }
 
-// locatorCacheSize bounds the kept locator maps (about 90 KB each).
-const locatorCacheSize = 128
+// locatorCacheSize bounds the kept locator maps (about 90 KB each, 3 MB in all).
+const locatorCacheSize = 32
 
 var locators = &pngCache{max: locatorCacheSize, byKey: map[string][]byte{}}
 
