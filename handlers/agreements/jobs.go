@@ -176,15 +176,9 @@ func (s *Service) runRemind(ctx context.Context, j store.Job) error {
 	if !stillDue(a, p) {
 		return jobs.Drop("the deadline no longer applies")
 	}
-	m, err := s.DB.Member(ctx, j.Recipient)
-	if errors.Is(err, store.ErrNotFound) {
-		return jobs.Drop("member gone")
-	}
+	m, err := jobs.Recipient(ctx, s.DB, j.Recipient)
 	if err != nil {
 		return err
-	}
-	if !m.Reachable {
-		return jobs.Drop("member unreachable")
 	}
 	lang := m.Language
 	if !locales.Supported(lang) {
@@ -200,14 +194,10 @@ func (s *Service) runRemind(ctx context.Context, j store.Job) error {
 	text := v.T("agreements.remind.header", locales.Args{"Title": titleOf(v, a.Title)}) + "\n" +
 		v.T("agreements.remind.parties", locales.Args{"List": s.partnersOf(v, a, 0)}) + "\n" +
 		"⏰ " + deadlineText(v, deadline.Deadline{Kind: deadline.Kind(p.Kind), On: on}) + " (" + when + ")"
-	_, err = s.Out.Send(ctx, m.UserID, handlers.Message{
+	return jobs.Send(ctx, s.Out, m, handlers.Message{
 		Text:    text,
 		Buttons: [][]handlers.Button{handlers.Row(handlers.Button{Text: v.T("agreements.button.open", nil), Data: button("card", itoa(a.ID))})},
 	})
-	if errors.Is(err, handlers.ErrUnreachable) {
-		return jobs.Drop("member unreachable")
-	}
-	return err
 }
 
 func (s *Service) runPlan(ctx context.Context, j store.Job) error {

@@ -182,15 +182,9 @@ func (s *Service) runForumReminder(ctx context.Context, j store.Job) error {
 			}
 		}
 	}
-	m, err := s.DB.Member(ctx, p.Member)
-	if errors.Is(err, store.ErrNotFound) {
-		return jobs.Drop("member gone")
-	}
+	m, err := jobs.Recipient(ctx, s.DB, p.Member)
 	if err != nil {
 		return err
-	}
-	if !m.Reachable {
-		return jobs.Drop("member unreachable")
 	}
 	lang := m.Language
 	if !locales.Supported(lang) {
@@ -204,11 +198,7 @@ func (s *Service) runForumReminder(ctx context.Context, j store.Job) error {
 		forumButton(s.Text.Text(lang, "forum.button.open", nil), "open", itoa(f.ID)),
 		forumButton(s.Text.Text(lang, "forum.button.ics", nil), "ics", itoa(f.ID)),
 	)}}
-	_, err = s.Out.Send(ctx, m.UserID, msg)
-	if errors.Is(err, handlers.ErrUnreachable) {
-		return jobs.Drop("member unreachable")
-	}
-	return err
+	return jobs.Send(ctx, s.Out, m, msg)
 }
 
 // inTime renders how long until the opening: days and hours, or hours

@@ -356,12 +356,5 @@ func (s *Service) recipient(ctx context.Context, m store.Meeting, memberID int64
 // deliver sends m to a member; a member who blocked the bot will not get
 // it later either, so the job is dropped.
 func (s *Service) deliver(ctx context.Context, to store.Member, m handlers.Message) error {
-	if !to.Reachable {
-		return jobs.Drop("member unreachable")
-	}
-	_, err := s.Out.Send(ctx, to.UserID, m)
-	if errors.Is(err, handlers.ErrUnreachable) {
-		return jobs.Drop("member unreachable")
-	}
-	return err
+	return jobs.Send(ctx, s.Out, to, m)
 }
