@@ -64,8 +64,8 @@ func TestBroadcastSurvivesKill(t *testing.T) {
 	defer srv.Close()
 	var mu sync.Mutex
 	copies := map[int64]int{}
-	feed, stop := srv.Subscribe()
-	defer stop()
+	feed, unsubscribe := srv.Subscribe()
+	defer unsubscribe()
 	go func() {
 		for s := range feed {
 			if s.Method == "sendMessage" && strings.Contains(s.Text, "Форум регионов") {
@@ -115,14 +115,29 @@ func TestBroadcastSurvivesKill(t *testing.T) {
 	t.Logf("killed after %d copies", atKill)
 
 	second := start()
-	defer func() {
-		second.Process.Signal(os.Interrupt)
-		second.Wait()
-	}()
+	stopped := false
+	stopSecond := func() {
+		if !stopped {
+			stopped = true
+			second.Process.Signal(os.Interrupt)
+			second.Wait()
+		}
+	}
+	defer stopSecond()
 	// Rows claimed by the killed process come back when their lease (two
-	// minutes) runs out.
+	// minutes) runs out: wait until every recipient has the announcement and
+	// no row is left pending, then stop the bot gracefully and count.
 	waitFor("every recipient", 4*time.Minute, func() bool { chats, _ := delivered(); return chats == recipients })
-	time.Sleep(500 * time.Millisecond)
+	watch, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close()
+	waitFor("an empty outbox", 4*time.Minute, func() bool {
+		c, err := watch.OutboxCounts(ctx, b.ID)
+		return err == nil && c.Pending == 0
+	})
+	stopSecond()
 	chats, total := delivered()
 	twice := 0
 	mu.Lock()
@@ -140,15 +155,10 @@ func TestBroadcastSurvivesKill(t *testing.T) {
 		t.Fatalf("%d recipients got the announcement twice; at most one claimed batch (%d) may", twice, batch)
 	}
 
-	db, err = store.Open(ctx, dbPath)
-	if err != nil {
+	if err := watch.IntegrityCheck(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if err := db.IntegrityCheck(ctx); err != nil {
-		t.Fatal(err)
-	}
-	counts, err := db.OutboxCounts(ctx, b.ID)
+	counts, err := watch.OutboxCounts(ctx, b.ID)
 	if err != nil || counts.Sent != recipients {
 		t.Fatalf("outbox after the restart: %+v, %v", counts, err)
 	}
