@@ -192,3 +192,16 @@ type Location struct {
 
 // Row is a convenience for one row of buttons.
 func Row(b ...Button) []Button { return b }
+
+// Columns lays buttons out in rows of n, the last row taking what is left.
+func Columns(buttons []Button, n int) [][]Button {
+	var rows [][]Button
+	for len(buttons) > n {
+		rows = append(rows, buttons[:n:n])
+		buttons = buttons[n:]
+	}
+	if len(buttons) > 0 {
+		rows = append(rows, buttons)
+	}
+	return rows
+}

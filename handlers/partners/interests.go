@@ -55,20 +55,15 @@ func (s *Service) interestsMessage(ctx context.Context, r *handlers.Request, mun
 	}
 	home, _ := s.Dir.ByID(municipality)
 	var rows [][]handlers.Button
-	var row []handlers.Button
-	for i, a := range Areas {
+	var buttons []handlers.Button
+	for _, a := range Areas {
 		mark := "▫️ "
 		if containsString(declared, a) {
 			mark = "✅ "
 		}
-		row = append(row, handlers.Button{Text: mark + r.T("area."+a, nil), Data: callback.New(FeatureInterests, "toggle", a)})
-		if i%2 == 1 {
-			rows, row = append(rows, row), nil
-		}
+		buttons = append(buttons, handlers.Button{Text: mark + r.T("area."+a, nil), Data: callback.New(FeatureInterests, "toggle", a)})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, handlers.Columns(buttons, 2)...)
 	return handlers.Message{
 		Text:    r.T("interests.title", locales.Args{"Place": home.Name(r.Lang)}),
 		Buttons: rows,

@@ -299,22 +299,17 @@ func (s *Service) reasons(r *handlers.Request, origin directory.Place, sug Sugge
 
 func (s *Service) areaPicker(r *handlers.Request, v view) handlers.Message {
 	var rows [][]handlers.Button
-	var row []handlers.Button
-	for i, a := range append([]string{""}, Areas...) {
+	var buttons []handlers.Button
+	for _, a := range append([]string{""}, Areas...) {
 		w := v
 		w.offset, w.filter.Area = 0, a
 		label := r.T("partners.any_area", nil)
 		if a != "" {
 			label = r.T("area."+a, nil)
 		}
-		row = append(row, handlers.Button{Text: label, Data: w.data("page")})
-		if i%2 == 1 {
-			rows, row = append(rows, row), nil
-		}
+		buttons = append(buttons, handlers.Button{Text: label, Data: w.data("page")})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, handlers.Columns(buttons, 2)...)
 	return handlers.Message{Text: r.T("partners.choose_area", nil), Buttons: rows}
 }
 
@@ -361,22 +356,17 @@ func (s *Service) regionPicker(r *handlers.Request, origin directory.Place, v vi
 	any := v
 	any.offset, any.filter.Region = 0, ""
 	rows := [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("partners.any_region", nil), Data: any.data("page")})}
-	var row []handlers.Button
-	for i, reg := range regions[:min(len(regions), regionPickerSize)] {
+	var buttons []handlers.Button
+	for _, reg := range regions[:min(len(regions), regionPickerSize)] {
 		w := v
 		w.offset, w.filter.Region = 0, reg.code
 		label := reg.code
 		if info, ok := s.Dir.Region(reg.code); ok {
 			label = info.Name(r.Lang)
 		}
-		row = append(row, handlers.Button{Text: label, Data: w.data("page")})
-		if i%2 == 1 {
-			rows, row = append(rows, row), nil
-		}
+		buttons = append(buttons, handlers.Button{Text: label, Data: w.data("page")})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, handlers.Columns(buttons, 2)...)
 	return handlers.Message{Text: r.T("partners.choose_region", nil), Buttons: rows}
 }
 

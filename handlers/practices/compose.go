@@ -135,20 +135,15 @@ func (s *Service) question(r *handlers.Request, d state.Dialog) handlers.Message
 // "done".
 func (s *Service) areaToggles(r *handlers.Request, chosen []string) [][]handlers.Button {
 	var rows [][]handlers.Button
-	var row []handlers.Button
+	var buttons []handlers.Button
 	for i, a := range partners.Areas {
 		label := r.T("area."+a, nil)
 		if containsString(chosen, a) {
 			label = "✅ " + label
 		}
-		row = append(row, handlers.Button{Text: label, Data: callback.New(FeaturePractice, "ar", strconv.Itoa(i))})
-		if i%2 == 1 {
-			rows, row = append(rows, row), nil
-		}
+		buttons = append(buttons, handlers.Button{Text: label, Data: callback.New(FeaturePractice, "ar", strconv.Itoa(i))})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, handlers.Columns(buttons, 2)...)
 	return append(rows, handlers.Row(handlers.Button{Text: r.T("practice.button.areas_done", nil), Data: callback.New(FeaturePractice, "ard")}))
 }
 

@@ -80,20 +80,15 @@ func (s *Service) editMenu(ctx context.Context, r *handlers.Request, p store.Pra
 		return r.ReplyText(ctx, "practice.gone", nil)
 	}
 	var rows [][]handlers.Button
-	var row []handlers.Button
-	for i, f := range editable {
+	var buttons []handlers.Button
+	for _, f := range editable {
 		label := r.T("practice.field."+f, nil)
 		if f == stepContact {
 			label = r.T("practice.field.contact_"+strconv.FormatBool(p.ContactOK), nil)
 		}
-		row = append(row, handlers.Button{Text: label, Data: callback.New(FeaturePractice, "ef", id(p.ID), f)})
-		if i%2 == 1 {
-			rows, row = append(rows, row), nil
-		}
+		buttons = append(buttons, handlers.Button{Text: label, Data: callback.New(FeaturePractice, "ef", id(p.ID), f)})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, handlers.Columns(buttons, 2)...)
 	_, err := r.Reply(ctx, handlers.Message{Text: r.T("practice.edit.menu", locales.Args{"Title": p.Title}), Buttons: rows})
 	return err
 }

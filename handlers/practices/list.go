@@ -315,22 +315,17 @@ func (s *Service) filterLine(r *handlers.Request, v view) string {
 
 func (s *Service) areaPicker(r *handlers.Request, v view) handlers.Message {
 	var rows [][]handlers.Button
-	var row []handlers.Button
-	for i, a := range append([]string{""}, partners.Areas...) {
+	var buttons []handlers.Button
+	for _, a := range append([]string{""}, partners.Areas...) {
 		w := v
 		w.area = a
 		label := r.T("practices.any_area", nil)
 		if a != "" {
 			label = r.T("area."+a, nil)
 		}
-		row = append(row, handlers.Button{Text: label, Data: w.data("p")})
-		if i%2 == 1 {
-			rows, row = append(rows, row), nil
-		}
+		buttons = append(buttons, handlers.Button{Text: label, Data: w.data("p")})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, handlers.Columns(buttons, 2)...)
 	return handlers.Message{Text: r.T("practices.choose_area", nil), Buttons: rows}
 }
 
@@ -378,19 +373,14 @@ func (s *Service) regionPicker(ctx context.Context, r *handlers.Request, v view)
 	})
 	anyRegion := w
 	rows := [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("practices.any_region", nil), Data: anyRegion.data("p")})}
-	var row []handlers.Button
-	for i, reg := range list[:min(len(list), regionPickerSize)] {
+	var buttons []handlers.Button
+	for _, reg := range list[:min(len(list), regionPickerSize)] {
 		x := w
 		x.region = reg.code
 		info, _ := s.Dir.Region(reg.code)
-		row = append(row, handlers.Button{Text: fmt.Sprintf("%s (%d)", info.Name(r.Lang), reg.n), Data: x.data("p")})
-		if i%2 == 1 {
-			rows, row = append(rows, row), nil
-		}
+		buttons = append(buttons, handlers.Button{Text: fmt.Sprintf("%s (%d)", info.Name(r.Lang), reg.n), Data: x.data("p")})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, handlers.Columns(buttons, 2)...)
 	text := r.T("practices.choose_region", nil)
 	if len(list) == 0 {
 		text = r.T("practices.none", nil)
