@@ -107,7 +107,7 @@ func (db *DB) AddAgreement(ctx context.Context, a Agreement, now time.Time) (int
 // is already in the registry is ErrConflict.
 func (db *DB) CreateAgreement(ctx context.Context, a Agreement, jobs func(Agreement) []Job, now time.Time) (Agreement, error) {
 	var stored Agreement
-	err := db.withWriteTx(ctx, "add agreement", func(tx *sql.Tx) error {
+	err := db.withWriteTx(ctx, "add agreement", func(tx *txn) error {
 		var err error
 		stored, err = insertAgreement(ctx, tx, a, now)
 		if err != nil {
@@ -130,7 +130,7 @@ func (db *DB) CreateAgreement(ctx context.Context, a Agreement, jobs func(Agreem
 // in one transaction, with their jobs: all of them or none.
 func (db *DB) ImportAgreements(ctx context.Context, list []Agreement, jobs func(Agreement) []Job, now time.Time) ([]Agreement, error) {
 	out := make([]Agreement, 0, len(list))
-	err := db.withWriteTx(ctx, "import agreements", func(tx *sql.Tx) error {
+	err := db.withWriteTx(ctx, "import agreements", func(tx *txn) error {
 		for i, a := range list {
 			if a.Origin == "" {
 				a.Origin = OriginImport
@@ -161,7 +161,7 @@ func (db *DB) ImportAgreements(ctx context.Context, list []Agreement, jobs func(
 // the new version. AddedBy, CreatedAt and Origin are kept.
 func (db *DB) UpdateAgreement(ctx context.Context, a Agreement, by int64, jobs func(Agreement) []Job, now time.Time) (Agreement, error) {
 	var stored Agreement
-	err := db.withWriteTx(ctx, "update agreement", func(tx *sql.Tx) error {
+	err := db.withWriteTx(ctx, "update agreement", func(tx *txn) error {
 		if err := checkAgreement(&a); err != nil {
 			return err
 		}
@@ -436,7 +436,7 @@ func agreementValues(a Agreement) ([]any, error) {
 		a.Source.Name, a.Source.FileID, a.Source.Size, a.Source.SHA256}, nil
 }
 
-func insertAgreement(ctx context.Context, tx *sql.Tx, a Agreement, now time.Time) (Agreement, error) {
+func insertAgreement(ctx context.Context, tx *txn, a Agreement, now time.Time) (Agreement, error) {
 	if err := checkAgreement(&a); err != nil {
 		return Agreement{}, err
 	}
@@ -464,7 +464,7 @@ func insertAgreement(ctx context.Context, tx *sql.Tx, a Agreement, now time.Time
 	return agreementIn(ctx, tx, a.ID)
 }
 
-func insertParties(ctx context.Context, tx *sql.Tx, a Agreement) error {
+func insertParties(ctx context.Context, tx *txn, a Agreement) error {
 	for _, p := range a.Parties {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO agreement_parties (agreement_id, municipality_id) VALUES (?, ?)", a.ID, p); err != nil {
 			return fmt.Errorf("party %d: %w", p, err)

@@ -195,7 +195,7 @@ type OutboxEntry struct {
 // ErrConflict when the broadcast is no longer in state from: someone
 // else approved, rejected or cancelled it first.
 func (db *DB) QueueBroadcast(ctx context.Context, id int64, from BroadcastState, approver int64, entries []OutboxEntry, now time.Time) error {
-	return db.withWriteTx(ctx, "queue broadcast", func(tx *sql.Tx) error {
+	return db.withWriteTx(ctx, "queue broadcast", func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE broadcasts SET state = 'queued', approved_by = ?, queued_at = ?
 			WHERE id = ? AND state = ?`, approver, formatTime(now), id, string(from))
 		if err != nil {
@@ -210,7 +210,7 @@ func (db *DB) QueueBroadcast(ctx context.Context, id int64, from BroadcastState,
 
 // insertOutbox writes a broadcast's outbox rows inside tx and records how
 // many recipients it has.
-func insertOutbox(ctx context.Context, tx *sql.Tx, id int64, entries []OutboxEntry, now time.Time) error {
+func insertOutbox(ctx context.Context, tx *txn, id int64, entries []OutboxEntry, now time.Time) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO broadcast_outbox (broadcast_id, recipient_id, language, due_at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (broadcast_id, recipient_id) DO NOTHING`)
 	if err != nil {
@@ -248,7 +248,7 @@ func (db *DB) QueueBroadcastOnce(ctx context.Context, b Broadcast, entries []Out
 	if b.Kind == "" {
 		b.Kind = "text"
 	}
-	err = db.withWriteTx(ctx, "queue broadcast once", func(tx *sql.Tx) error {
+	err = db.withWriteTx(ctx, "queue broadcast once", func(tx *txn) error {
 		if err := applyJobChange(ctx, tx, jobs, now); err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ func (db *DB) SetBroadcastState(ctx context.Context, id int64, to BroadcastState
 	for _, s := range from {
 		args = append(args, string(s))
 	}
-	return db.withWriteTx(ctx, "set broadcast state", func(tx *sql.Tx) error {
+	return db.withWriteTx(ctx, "set broadcast state", func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE broadcasts SET state = ?, finished_at = ? WHERE id = ? AND state IN (?`+
 			strings.Repeat(", ?", len(from)-1)+")", args...)
 		if err != nil {

@@ -162,7 +162,7 @@ func (db *DB) AnswerForum(ctx context.Context, forumID, memberID int64, answer, 
 		return RSVPResult{}, fmt.Errorf("store: answer forum: unknown answer %q", answer)
 	}
 	var res RSVPResult
-	err := db.withWriteTx(ctx, "answer forum", func(tx *sql.Tx) error {
+	err := db.withWriteTx(ctx, "answer forum", func(tx *txn) error {
 		f, err := scanForum(tx.QueryRowContext(ctx, "SELECT "+forumColumns+" FROM forums WHERE id = ?", forumID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound

@@ -95,7 +95,7 @@ type JobOutcome struct {
 // how many were new.
 func (db *DB) AddJobs(ctx context.Context, jobs []Job, now time.Time) (int, error) {
 	var added int
-	err := db.withWriteTx(ctx, "add jobs", func(tx *sql.Tx) error {
+	err := db.withWriteTx(ctx, "add jobs", func(tx *txn) error {
 		var err error
 		added, err = insertJobs(ctx, tx, jobs, now)
 		return err
@@ -105,7 +105,7 @@ func (db *DB) AddJobs(ctx context.Context, jobs []Job, now time.Time) (int, erro
 
 // ChangeJobs applies a JobChange on its own.
 func (db *DB) ChangeJobs(ctx context.Context, c JobChange, now time.Time) error {
-	return db.withWriteTx(ctx, "change jobs", func(tx *sql.Tx) error {
+	return db.withWriteTx(ctx, "change jobs", func(tx *txn) error {
 		return applyJobChange(ctx, tx, c, now)
 	})
 }
@@ -239,7 +239,7 @@ func scanJobs(rows *sql.Rows) ([]Job, error) {
 }
 
 // insertJobs writes jobs inside tx, skipping existing keys.
-func insertJobs(ctx context.Context, tx *sql.Tx, jobs []Job, now time.Time) (int, error) {
+func insertJobs(ctx context.Context, tx *txn, jobs []Job, now time.Time) (int, error) {
 	if len(jobs) == 0 {
 		return 0, nil
 	}
@@ -266,7 +266,7 @@ func insertJobs(ctx context.Context, tx *sql.Tx, jobs []Job, now time.Time) (int
 }
 
 // applyJobChange cancels and adds jobs inside tx.
-func applyJobChange(ctx context.Context, tx *sql.Tx, c JobChange, now time.Time) error {
+func applyJobChange(ctx context.Context, tx *txn, c JobChange, now time.Time) error {
 	if !c.Cancel.empty() {
 		where, args := c.Cancel.where()
 		if _, err := tx.ExecContext(ctx, "DELETE FROM jobs WHERE "+where, args...); err != nil {
@@ -279,7 +279,7 @@ func applyJobChange(ctx context.Context, tx *sql.Tx, c JobChange, now time.Time)
 
 // withWriteTx runs fn in a transaction on the writer connection and commits
 // it when fn returns nil.
-func (db *DB) withWriteTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (db *DB) withWriteTx(ctx context.Context, op string, fn func(tx *txn) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)

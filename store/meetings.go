@@ -79,7 +79,7 @@ func (db *DB) CreateMeeting(ctx context.Context, m Meeting, participants []int64
 	m.StartsAt = m.StartsAt.UTC().Truncate(time.Millisecond)
 	m.Status, m.Revision = MeetingPlanned, 1
 	m.CreatedAt, m.UpdatedAt = now.UTC().Truncate(time.Millisecond), now.UTC().Truncate(time.Millisecond)
-	err := db.withWriteTx(ctx, "create meeting", func(tx *sql.Tx) error {
+	err := db.withWriteTx(ctx, "create meeting", func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO meetings
 			(author_id, municipality_id, starts_at, time_zone, venue, topic, status, revision, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -198,7 +198,7 @@ func (db *DB) CancelMeeting(ctx context.Context, id int64, revision int, c JobCh
 
 func (db *DB) changeMeeting(ctx context.Context, op string, id int64, revision int, set string, value any, c JobChange, now time.Time) (Meeting, error) {
 	var m Meeting
-	err := db.withWriteTx(ctx, op, func(tx *sql.Tx) error {
+	err := db.withWriteTx(ctx, op, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, "UPDATE meetings SET "+set+`, revision = revision + 1, updated_at = ?
 			WHERE id = ? AND revision = ? AND status = 'planned'`, value, formatTime(now), id, revision)
 		if err != nil {
@@ -267,7 +267,7 @@ func (db *DB) SetReminderLeads(ctx context.Context, memberID int64, custom bool,
 	if custom {
 		v = formatLeads(leads)
 	}
-	return db.withWriteTx(ctx, "set reminder leads", func(tx *sql.Tx) error {
+	return db.withWriteTx(ctx, "set reminder leads", func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reminder_settings (member_id, leads, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (member_id) DO UPDATE SET leads = excluded.leads, updated_at = excluded.updated_at`,
 			memberID, v, formatTime(now)); err != nil {
@@ -280,7 +280,7 @@ func (db *DB) SetReminderLeads(ctx context.Context, memberID int64, custom bool,
 // SetDigest turns a member's morning digest on or off and applies c in the
 // same transaction.
 func (db *DB) SetDigest(ctx context.Context, memberID int64, on bool, c JobChange, now time.Time) error {
-	return db.withWriteTx(ctx, "set digest", func(tx *sql.Tx) error {
+	return db.withWriteTx(ctx, "set digest", func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reminder_settings (member_id, digest, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (member_id) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at`,
 			memberID, on, formatTime(now)); err != nil {
@@ -293,7 +293,7 @@ func (db *DB) SetDigest(ctx context.Context, memberID int64, on bool, c JobChang
 // SetTimeZone stores the time zone a member chose ("" returns them to their
 // municipality's) and applies c in the same transaction.
 func (db *DB) SetTimeZone(ctx context.Context, memberID int64, zone string, c JobChange, now time.Time) error {
-	return db.withWriteTx(ctx, "set time zone", func(tx *sql.Tx) error {
+	return db.withWriteTx(ctx, "set time zone", func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, "UPDATE members SET time_zone = ?, updated_at = ? WHERE user_id = ?",
 			zone, formatTime(now), memberID)
 		if err != nil {

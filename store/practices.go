@@ -107,7 +107,7 @@ func scanPractice(row scanner, extra ...any) (Practice, error) {
 }
 
 // practiceTx runs fn in a write transaction and commits when it returns nil.
-func (db *DB) practiceTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (db *DB) practiceTx(ctx context.Context, op string, fn func(tx *txn) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
@@ -124,14 +124,14 @@ func (db *DB) practiceTx(ctx context.Context, op string, fn func(tx *sql.Tx) err
 
 // nextPracticeSeq takes the next change number, inside the transaction of
 // the change.
-func nextPracticeSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
+func nextPracticeSeq(ctx context.Context, tx *txn) (int64, error) {
 	var n int64
 	err := tx.QueryRowContext(ctx, "UPDATE practice_seq SET n = n + 1 WHERE id = 1 RETURNING n").Scan(&n)
 	return n, err
 }
 
 // touchPractice gives a changed practice the next change number.
-func touchPractice(ctx context.Context, tx *sql.Tx, id int64) error {
+func touchPractice(ctx context.Context, tx *txn, id int64) error {
 	seq, err := nextPracticeSeq(ctx, tx)
 	if err != nil {
 		return err
@@ -147,7 +147,7 @@ func (db *DB) CreatePractice(ctx context.Context, p Practice, now time.Time) (Pr
 		return Practice{}, fmt.Errorf("store: create practice: %w: title and municipality are required", ErrConflict)
 	}
 	ts := formatTime(now)
-	err := db.practiceTx(ctx, "create practice", func(tx *sql.Tx) error {
+	err := db.practiceTx(ctx, "create practice", func(tx *txn) error {
 		seq, err := nextPracticeSeq(ctx, tx)
 		if err != nil {
 			return err
@@ -190,7 +190,7 @@ func (db *DB) practice(ctx context.Context, q queryRower, id int64) (Practice, e
 // A withdrawn practice cannot change (ErrConflict). A change by anyone but
 // the author is recorded in the audit log.
 func (db *DB) UpdatePractice(ctx context.Context, p Practice, actor int64, now time.Time) (Practice, error) {
-	err := db.practiceTx(ctx, "update practice", func(tx *sql.Tx) error {
+	err := db.practiceTx(ctx, "update practice", func(tx *txn) error {
 		cur, err := db.practice(ctx, tx, p.ID)
 		if err != nil {
 			return err
@@ -218,7 +218,7 @@ func (db *DB) UpdatePractice(ctx context.Context, p Practice, actor int64, now t
 	return db.Practice(ctx, p.ID)
 }
 
-func auditPractice(ctx context.Context, tx *sql.Tx, actor int64, action string, id int64, detail string, now time.Time) error {
+func auditPractice(ctx context.Context, tx *txn, actor int64, action string, id int64, detail string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, "INSERT INTO audit (actor, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)",
 		actor, action, practiceSubject(id), detail, formatTime(now))
 	if err != nil {
@@ -260,7 +260,7 @@ func (db *DB) HidePractice(ctx context.Context, id, actor int64, hide bool, reas
 
 func (db *DB) changePracticeStatus(ctx context.Context, op string, id, actor int64, now time.Time,
 	decide func(cur Practice) (status, action string, err error), detail ...string) (Practice, error) {
-	err := db.practiceTx(ctx, op, func(tx *sql.Tx) error {
+	err := db.practiceTx(ctx, op, func(tx *txn) error {
 		cur, err := db.practice(ctx, tx, id)
 		if err != nil {
 			return err
@@ -293,7 +293,7 @@ func (db *DB) changePracticeStatus(ctx context.Context, op string, id, actor int
 // digest that will list it) are written in the same transaction when the
 // mark changes.
 func (db *DB) RecommendPractice(ctx context.Context, id, actor int64, on bool, now time.Time, jobs ...Job) (Practice, error) {
-	err := db.practiceTx(ctx, "recommend practice", func(tx *sql.Tx) error {
+	err := db.practiceTx(ctx, "recommend practice", func(tx *txn) error {
 		cur, err := db.practice(ctx, tx, id)
 		if err != nil {
 			return err
@@ -505,7 +505,7 @@ func scanPracticeAsk(row scanner) (PracticeAsk, error) {
 // published (or does not exist) is ErrNotFound.
 func (db *DB) AskAboutPractice(ctx context.Context, practiceID, askerID, askerMunicipality int64, now time.Time) (PracticeAsk, error) {
 	var a PracticeAsk
-	err := db.practiceTx(ctx, "ask about practice", func(tx *sql.Tx) error {
+	err := db.practiceTx(ctx, "ask about practice", func(tx *txn) error {
 		cur, err := db.practice(ctx, tx, practiceID)
 		if err != nil {
 			return err
@@ -615,7 +615,7 @@ func (db *DB) PracticeQueryID(ctx context.Context, text string, now time.Time) (
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: practice query: %w", err)
 	}
-	err = db.practiceTx(ctx, "practice query", func(tx *sql.Tx) error {
+	err = db.practiceTx(ctx, "practice query", func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM practice_queries WHERE used_at < ?", formatTime(now.Add(-practiceQueriesKept))); err != nil {
 			return err
 		}
