@@ -18,7 +18,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -35,12 +34,9 @@ var migrations embed.FS
 
 // DB is an open Pobratim database.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
+	write *pool
+	read  *pool
 	path  string
-
-	versionMu   sync.Mutex
-	versionConn *sql.Conn // a reader connection of its own, for DataVersion
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -53,15 +49,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
 	r, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
-	r.SetMaxOpenConns(5) // one of them is kept for DataVersion
-	db := &DB{write: w, read: r, path: path}
+	db := &DB{write: newPool(w, 1), read: newPool(r, 4), path: path}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -71,37 +64,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	db.versionMu.Lock()
-	if db.versionConn != nil {
-		db.versionConn.Close()
-		db.versionConn = nil
-	}
-	db.versionMu.Unlock()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
-// DataVersion returns a number that changes whenever anything was committed
-// to the database since the last call — by this process's writer or by
-// another process (SQLite's PRAGMA data_version, read on a connection kept
-// for it). Callers cache what is expensive to compute and recompute it when
-// the number changes.
-func (db *DB) DataVersion(ctx context.Context) (int64, error) {
-	db.versionMu.Lock()
-	defer db.versionMu.Unlock()
-	if db.versionConn == nil {
-		c, err := db.read.Conn(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("store: data version: %w", err)
-		}
-		db.versionConn = c
+// RevisionPartnerFacts names the revision of what partner ranking caches:
+// declared areas, agreement ties and member counts.
+const RevisionPartnerFacts = "partner_facts"
+
+// Revision returns a number that grows whenever a row that the named
+// derived data depends on changes, in this process or in another one (an
+// import run from the command line). Triggers keep it
+// (migrations/008_revisions.sql); callers cache what is expensive to derive
+// and derive it again when the number moves.
+func (db *DB) Revision(ctx context.Context, name string) (int64, error) {
+	var n int64
+	if err := db.read.QueryRowContext(ctx, "SELECT n FROM revisions WHERE name = ?", name).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: revision of %s: %w", name, err)
 	}
-	var v int64
-	if err := db.versionConn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
-		db.versionConn.Close()
-		db.versionConn = nil
-		return 0, fmt.Errorf("store: data version: %w", err)
-	}
-	return v, nil
+	return n, nil
 }
 
 // Ping checks that the database answers.

@@ -129,23 +129,61 @@ func TestBackupWhileOpen(t *testing.T) {
 	}
 }
 
-func TestDataVersionChangesWithEveryCommit(t *testing.T) {
+func TestPartnerFactsRevisionMovesWithWhatRankingUses(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
-	v1, err := db.DataVersion(ctx)
-	if err != nil {
-		t.Fatal(err)
+	rev := func() int64 {
+		t.Helper()
+		n, err := db.Revision(ctx, store.RevisionPartnerFacts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	if v2, _ := db.DataVersion(ctx); v2 != v1 {
-		t.Fatalf("version moved without a write: %d → %d", v1, v2)
+	now := time.Now()
+	last := rev()
+	step := func(what string, moves bool, change func() error) {
+		t.Helper()
+		if err := change(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		n := rev()
+		if moved := n != last; moved != moves {
+			t.Errorf("%s: revision moved %v, want %v (%d → %d)", what, moved, moves, last, n)
+		}
+		last = n
 	}
-	db.TouchMember(ctx, store.Profile{UserID: 1, FirstName: "x"}, time.Now())
-	v3, _ := db.DataVersion(ctx)
-	if v3 == v1 {
-		t.Fatal("version did not move after a commit")
-	}
-	db.ToggleArea(ctx, 1, "culture", 1, time.Now())
-	if v4, _ := db.DataVersion(ctx); v4 == v3 {
-		t.Fatal("version did not move after a second commit")
+	step("a newcomer writes", false, func() error {
+		_, _, err := db.TouchMember(ctx, store.Profile{UserID: 1, FirstName: "x"}, now)
+		return err
+	})
+	step("a language is chosen", false, func() error { return db.SetLanguage(ctx, 1, "be", now) })
+	step("a member names a municipality", true, func() error { return db.SetMunicipality(ctx, 1, 620127, now) })
+	step("the same municipality again", false, func() error { return db.SetMunicipality(ctx, 1, 620127, now) })
+	step("an area is declared", true, func() error {
+		_, err := db.ToggleArea(ctx, 620127, "culture", 1, now)
+		return err
+	})
+	var id int64
+	step("an agreement is added", true, func() error {
+		var err error
+		id, err = db.AddAgreement(ctx, store.Agreement{Title: "test fixture", Parties: []int64{620127, 498817}}, now)
+		return err
+	})
+	step("it is terminated", true, func() error {
+		a, err := db.Agreement(ctx, id)
+		if err != nil {
+			return err
+		}
+		a.Status = store.StatusTerminated
+		_, err = db.UpdateAgreement(ctx, a, 1, nil, now)
+		return err
+	})
+	step("the member forgets", true, func() error {
+		_, err := db.ForgetMember(ctx, 1)
+		return err
+	})
+	if n, err := db.Revision(ctx, "no such thing"); err == nil {
+		t.Fatalf("unknown revision: %d, want an error", n)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/handlers/places"
 	"github.com/pobratim/pobratim/locales"
+	"github.com/pobratim/pobratim/store"
 )
 
 // Partners answers "/partners <place> [area]": ranked suggestions on the
@@ -375,7 +376,7 @@ func (s *Service) regionPicker(r *handlers.Request, origin directory.Place, v vi
 // behind them (ties, member counts) are the costly part of a suggestion
 // page.
 func (s *Service) facts(ctx context.Context) (Facts, error) {
-	version, err := s.DB.DataVersion(ctx)
+	version, err := s.DB.Revision(ctx, store.RevisionPartnerFacts)
 	if err != nil {
 		return Facts{}, err
 	}
