@@ -150,7 +150,13 @@ func New(opts Options, deps Deps) (*Bot, error) {
 
 	client := opts.HTTPClient
 	if client == nil {
-		client = &http.Client{Timeout: opts.PollTimeout + 10*time.Second}
+		// Every worker, the poller and the broadcast senders keep a
+		// connection to the Bot API open; the default of two idle
+		// connections per host would close and dial (TLS included) all
+		// the others over and over.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = opts.Workers + 32
+		client = &http.Client{Timeout: opts.PollTimeout + 10*time.Second, Transport: tr}
 	}
 	api, err := tg.New(opts.Token,
 		tg.WithServerURL(opts.APIURL),

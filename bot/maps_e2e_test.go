@@ -89,3 +89,42 @@ func TestProfileSendsLocator(t *testing.T) {
 		t.Errorf("map link %q does not point at Pinsk", open.URL)
 	}
 }
+
+func TestLocatorUploadedOnceThenSentByFileID(t *testing.T) {
+	h := newHarness(t, Options{})
+	locator := func(id int64, lang string) telegramtest.Sent {
+		t.Helper()
+		h.srv.SendText(telegramtest.User{ID: id, LanguageCode: lang}, "/city Пінск")
+		loc := h.wait(id, 2)
+		if loc.Method != "sendPhoto" || len(loc.FileData) == 0 {
+			t.Fatalf("user %d: locator: %s", id, loc)
+		}
+		return loc
+	}
+	first := locator(2711, "be")
+	if id := first.Fields["photo"]; id != "" {
+		t.Fatalf("the first locator was sent by id %q, not uploaded", id)
+	}
+	second := locator(2712, "be")
+	if second.Fields["photo"] == "" || !bytes.Equal(second.FileData, first.FileData) {
+		t.Fatalf("the second locator of the same place was not sent by the first one's file id (photo=%q)", second.Fields["photo"])
+	}
+	if other := locator(2713, "ru"); other.Fields["photo"] != "" {
+		t.Fatalf("a locator in another language was sent by id %q", other.Fields["photo"])
+	}
+
+	// Telegram forgets a file: the id is refused and the map uploaded again.
+	u := h.bot.sender.uploads
+	u.mu.Lock()
+	for k := range u.ids {
+		u.ids[k] = "AgACAgIAAxkBAAIB-forgotten"
+	}
+	u.mu.Unlock()
+	again := locator(2714, "be")
+	if again.Fields["photo"] != "" || !bytes.Equal(again.FileData, first.FileData) {
+		t.Fatalf("after a refused id the locator was not uploaded again (photo=%q)", again.Fields["photo"])
+	}
+	if next := locator(2715, "be"); next.Fields["photo"] == "" || next.Fields["photo"] == "AgACAgIAAxkBAAIB-forgotten" {
+		t.Fatalf("the new upload's id was not kept (photo=%q)", next.Fields["photo"])
+	}
+}

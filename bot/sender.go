@@ -28,12 +28,13 @@ type Sender struct {
 	sleep       func(ctx context.Context, d time.Duration) error
 	metrics     *metrics // nil: not counted
 	pacer       *Pacer   // nil: not paced
+	uploads     *uploads
 }
 
 // NewSender returns a Sender over api. onForbidden, if not nil, is called
 // when a chat turns out to be unreachable.
 func NewSender(api *tg.Bot, log *slog.Logger, onForbidden func(ctx context.Context, chatID int64)) *Sender {
-	return &Sender{api: api, log: log, onForbidden: onForbidden, sleep: sleepCtx}
+	return &Sender{api: api, log: log, onForbidden: onForbidden, sleep: sleepCtx, uploads: newUploads(maxUploads)}
 }
 
 // Send delivers m to chatID and returns the id of the last message sent.
@@ -41,40 +42,7 @@ func (s *Sender) Send(ctx context.Context, chatID int64, m handlers.Message) (in
 	markup := keyboard(m.Buttons)
 	switch {
 	case m.Document != nil:
-		var sent *models.Message
-		method := "sendDocument"
-		if m.Document.Photo {
-			method = "sendPhoto"
-		}
-		err := s.call(ctx, chatID, method, func() (err error) {
-			var file models.InputFile = &models.InputFileUpload{Filename: m.Document.Name, Data: bytes.NewReader(m.Document.Data)}
-			if m.Document.FileID != "" {
-				file = &models.InputFileString{Data: m.Document.FileID}
-			}
-			if m.Document.Photo {
-				p := &tg.SendPhotoParams{ChatID: chatID, Photo: file, Caption: m.Document.Caption, ParseMode: models.ParseModeHTML}
-				if markup != nil {
-					p.ReplyMarkup = markup
-				}
-				sent, err = s.api.SendPhoto(ctx, p)
-				return err
-			}
-			p := &tg.SendDocumentParams{
-				ChatID:    chatID,
-				Document:  file,
-				Caption:   m.Document.Caption,
-				ParseMode: models.ParseModeHTML,
-			}
-			if markup != nil {
-				p.ReplyMarkup = markup
-			}
-			sent, err = s.api.SendDocument(ctx, p)
-			return err
-		})
-		if err != nil {
-			return 0, err
-		}
-		return sent.ID, nil
+		return s.sendFile(ctx, chatID, *m.Document, markup)
 	case m.Location != nil:
 		var sent *models.Message
 		err := s.call(ctx, chatID, "sendLocation", func() (err error) {
@@ -118,6 +86,92 @@ func (s *Sender) Send(ctx context.Context, chatID int64, m handlers.Message) (in
 		}
 	}
 	return id, nil
+}
+
+// sendFile sends a document or a photo: by the id Telegram gave an earlier
+// upload under the same key when there is one, else uploaded (drawn first
+// when the file has Draw), remembering the new id under the key.
+func (s *Sender) sendFile(ctx context.Context, chatID int64, f handlers.File, markup *models.InlineKeyboardMarkup) (int, error) {
+	if f.FileID == "" && f.Key != "" {
+		if id, ok := s.uploads.get(f.Key); ok {
+			sent, err := s.postFile(ctx, chatID, f, &models.InputFileString{Data: id}, markup)
+			if err == nil || !errors.Is(err, tg.ErrorBadRequest) {
+				return messageID(sent), err
+			}
+			// Telegram no longer knows the file: upload it again.
+			s.log.Warn("a kept file id was refused; uploading again", "key", f.Key, "err", err)
+			s.uploads.forget(f.Key)
+		}
+	}
+	var file models.InputFile = &models.InputFileString{Data: f.FileID}
+	if f.FileID == "" {
+		if f.Data == nil && f.Draw != nil {
+			data, err := f.Draw(ctx)
+			if err != nil {
+				return 0, fmt.Errorf("bot: draw %s: %w", f.Name, err)
+			}
+			f.Data = data
+		}
+		file = &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}
+	}
+	sent, err := s.postFile(ctx, chatID, f, file, markup)
+	if err != nil {
+		return 0, err
+	}
+	if id := uploadedID(sent); f.Key != "" && f.FileID == "" && id != "" {
+		s.uploads.put(f.Key, id)
+	}
+	return sent.ID, nil
+}
+
+// postFile makes the sendPhoto or sendDocument call.
+func (s *Sender) postFile(ctx context.Context, chatID int64, f handlers.File, file models.InputFile, markup *models.InlineKeyboardMarkup) (*models.Message, error) {
+	var sent *models.Message
+	method := "sendDocument"
+	if f.Photo {
+		method = "sendPhoto"
+	}
+	err := s.call(ctx, chatID, method, func() (err error) {
+		if up, ok := file.(*models.InputFileUpload); ok {
+			up.Data = bytes.NewReader(f.Data) // a retry after a 429 reads it again
+		}
+		if f.Photo {
+			p := &tg.SendPhotoParams{ChatID: chatID, Photo: file, Caption: f.Caption, ParseMode: models.ParseModeHTML}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			sent, err = s.api.SendPhoto(ctx, p)
+			return err
+		}
+		p := &tg.SendDocumentParams{ChatID: chatID, Document: file, Caption: f.Caption, ParseMode: models.ParseModeHTML}
+		if markup != nil {
+			p.ReplyMarkup = markup
+		}
+		sent, err = s.api.SendDocument(ctx, p)
+		return err
+	})
+	return sent, err
+}
+
+// uploadedID is the id Telegram gave the file a message carries: the
+// largest size of a photo, or the document.
+func uploadedID(m *models.Message) string {
+	switch {
+	case m == nil:
+		return ""
+	case len(m.Photo) > 0:
+		return m.Photo[len(m.Photo)-1].FileID
+	case m.Document != nil:
+		return m.Document.FileID
+	}
+	return ""
+}
+
+func messageID(m *models.Message) int {
+	if m == nil {
+		return 0
+	}
+	return m.ID
 }
 
 // Edit replaces the text and buttons of a message the bot sent. A text too

@@ -181,6 +181,13 @@ type File struct {
 	// FileID, when set, sends a file Telegram already has by its id
 	// instead of Data.
 	FileID string
+	// Key, when set, names the content (a map of one place in one
+	// language, say): the file Telegram keeps from the first upload under
+	// a key is sent again by its id, without uploading Data.
+	Key string
+	// Draw, when set instead of Data, makes the content; it is called only
+	// when there is no file under Key to send again.
+	Draw func(ctx context.Context) ([]byte, error)
 	// Photo sends the file as a photo rather than as a document.
 	Photo bool
 }

@@ -15,22 +15,17 @@ import (
 )
 
 // sendVenue sends a small map of a forum's city after its card. A city the
-// directory does not know gets no map. partners.Locator keeps recent maps,
-// so a popular venue is drawn once.
+// directory does not know gets no map. The map is drawn and
+// uploaded once per place and language.
 func (s *Service) sendVenue(ctx context.Context, r *handlers.Request, f store.Forum) error {
 	p, ok := s.venue(f)
 	if !ok {
 		return nil
 	}
-	png, err := partners.Locator(ctx, maps.Point{Lat: p.Lat, Lon: p.Lon, Label: p.Name(r.Lang), Kind: maps.Venue}, r.Lang)
-	if err != nil {
-		return err
-	}
-	_, err = r.Reply(ctx, handlers.Message{
-		Document: &handlers.File{
-			Name: fmt.Sprintf("forum-%d-venue.png", f.ID), Data: png, Photo: true,
-			Caption: r.T("forum.venue", locales.Args{"Name": f.Name, "Place": p.Name(r.Lang), "Region": s.Dir.RegionName(p, r.Lang)}),
-		},
+	_, err := r.Reply(ctx, handlers.Message{
+		Document: partners.LocatorFile(maps.Point{Lat: p.Lat, Lon: p.Lon, Label: p.Name(r.Lang), Kind: maps.Venue}, r.Lang,
+			fmt.Sprintf("forum-%d-venue.png", f.ID),
+			r.T("forum.venue", locales.Args{"Name": f.Name, "Place": p.Name(r.Lang), "Region": s.Dir.RegionName(p, r.Lang)})),
 		Buttons: [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("map.button.open", nil), URL: partners.OSMURL(p.Lat, p.Lon)})},
 	})
 	return err

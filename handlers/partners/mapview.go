@@ -95,71 +95,31 @@ func (s *Service) sendMap(ctx context.Context, r *handlers.Request, v view) erro
 }
 
 // sendLocator sends a small map of where p lies, with a button that opens
-// it on an interactive map.
+// sendLocator sends a small map that shows where p is.
 func (s *Service) sendLocator(ctx context.Context, r *handlers.Request, p directory.Place) error {
-	png, err := Locator(ctx, maps.Point{Lat: p.Lat, Lon: p.Lon, Label: p.Name(r.Lang)}, r.Lang)
-	if err != nil {
-		return err
-	}
-	_, err = r.Reply(ctx, handlers.Message{
-		Document: &handlers.File{
-			Name: fmt.Sprintf("locator-%d.png", p.ID), Data: png, Photo: true,
-			Caption: r.T("map.locator", locales.Args{"Place": p.Name(r.Lang), "Region": s.Dir.RegionName(p, r.Lang)}),
-		},
+	_, err := r.Reply(ctx, handlers.Message{
+		Document: LocatorFile(maps.Point{Lat: p.Lat, Lon: p.Lon, Label: p.Name(r.Lang)}, r.Lang,
+			fmt.Sprintf("locator-%d.png", p.ID),
+			r.T("map.locator", locales.Args{"Place": p.Name(r.Lang), "Region": s.Dir.RegionName(p, r.Lang)})),
 		Buttons: [][]handlers.Button{handlers.Row(handlers.Button{Text: r.T("map.button.open", nil), URL: OSMURL(p.Lat, p.Lon)})},
 	})
 	return err
 }
 
-// Locator draws maps.Locator(p, lang), waiting for a free slot like every
-// other map: a profile's locator, or a forum's venue when p.Kind is
-// maps.Venue. Maps are deterministic, so the most recent ones are kept and
-// sent again without drawing: a profile is asked for far more often than
-// its map changes.
-func Locator(ctx context.Context, p maps.Point, lang string) ([]byte, error) {
-	key := fmt.Sprintf("%s|%.5f|%.5f|%s|%d", lang, p.Lat, p.Lon, p.Label, p.Kind)
-	if png, ok := locators.get(key); ok {
-		return png, nil
+// LocatorFile is a photo of maps.Locator(p, lang) — a profile's locator, or
+// a forum's venue when p.Kind is maps.Venue — named by what it shows, so
+// that it is drawn (waiting for a free slot like every other map) and
+// uploaded once and then sent again by Telegram's file id: maps are
+// deterministic, and a place is asked for far more often than its map
+// changes.
+func LocatorFile(p maps.Point, lang, name, caption string) *handlers.File {
+	return &handlers.File{
+		Name: name, Caption: caption, Photo: true,
+		Key: fmt.Sprintf("locator|%s|%.5f|%.5f|%s|%d", lang, p.Lat, p.Lon, p.Label, p.Kind),
+		Draw: func(ctx context.Context) ([]byte, error) {
+			return render(ctx, maps.Request{Lang: lang, Home: &p, Size: maps.Small, View: maps.Overview})
+		},
 	}
-	png, err := render(ctx, maps.Request{Lang: lang, Home: &p, Size: maps.Small, View: maps.Overview})
-	if err == nil {
-		locators.put(key, png)
-	}
-	return png, err
-}
-
-// locatorCacheSize bounds the kept locator maps (about 90 KB each, 3 MB in all).
-const locatorCacheSize = 32
-
-var locators = &pngCache{max: locatorCacheSize, byKey: map[string][]byte{}}
-
-// pngCache keeps the last max pictures, forgetting the oldest first.
-type pngCache struct {
-	mu    sync.Mutex
-	max   int
-	byKey map[string][]byte
-	order []string
-}
-
-func (c *pngCache) get(key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	png, ok := c.byKey[key]
-	return png, ok
-}
-
-func (c *pngCache) put(key string, png []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.byKey[key]; ok {
-		return
-	}
-	if len(c.order) >= c.max {
-		delete(c.byKey, c.order[0])
-		c.order = c.order[1:]
-	}
-	c.byKey[key] = png
-	c.order = append(c.order, key)
 }
 
 // OSMURL opens a place on OpenStreetMap.
