@@ -54,11 +54,10 @@ func (s *Service) sendMap(ctx context.Context, r *handlers.Request, v view) erro
 	if _, ok := s.Dir.Region(v.filter.Region); v.filter.Region != "" && !ok {
 		return callback.ErrInvalid
 	}
-	facts, err := s.facts(ctx)
+	partners, top, _, err := s.rank(ctx, origin, v.filter, v.offset+pageSize)
 	if err != nil {
 		return err
 	}
-	partners, top, _ := Rank(s.allCandidates(), origin, facts, v.filter, v.offset+pageSize)
 	if v.offset >= len(top) {
 		v.offset = max(0, (len(top)-1)/pageSize*pageSize)
 	}

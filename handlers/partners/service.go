@@ -38,9 +38,7 @@ type Service struct {
 	candidatesOnce sync.Once
 	candidates     *Candidates
 
-	factsMu      sync.Mutex
-	factsVersion int64
-	factsCache   *Facts
+	rankings rankings
 }
 
 // allCandidates prepares the directory for ranking once: municipalities are

@@ -13,7 +13,6 @@ import (
 	"github.com/pobratim/pobratim/handlers/partners/directory"
 	"github.com/pobratim/pobratim/handlers/places"
 	"github.com/pobratim/pobratim/locales"
-	"github.com/pobratim/pobratim/store"
 )
 
 // Partners answers "/partners <place> [area]": ranked suggestions on the
@@ -166,11 +165,10 @@ func (s *Service) page(ctx context.Context, r *handlers.Request, v view) (handle
 	if !ok {
 		return handlers.Message{}, callback.ErrInvalid
 	}
-	facts, err := s.facts(ctx)
+	partners, top, total, err := s.rank(ctx, origin, v.filter, v.offset+pageSize)
 	if err != nil {
 		return handlers.Message{}, err
 	}
-	partners, top, total := Rank(s.allCandidates(), origin, facts, v.filter, v.offset+pageSize)
 	if v.offset >= len(top) {
 		v.offset = max(0, (len(top)-1)/pageSize*pageSize)
 	}
@@ -369,47 +367,6 @@ func (s *Service) regionPicker(r *handlers.Request, origin directory.Place, v vi
 	}
 	rows = append(rows, handlers.Columns(buttons, 2)...)
 	return handlers.Message{Text: r.T("partners.choose_region", nil), Buttons: rows}
-}
-
-// facts returns what the ranking needs from the records. They are loaded
-// again only after something was written to the database: the queries
-// behind them (ties, member counts) are the costly part of a suggestion
-// page.
-func (s *Service) facts(ctx context.Context) (Facts, error) {
-	version, err := s.DB.Revision(ctx, store.RevisionPartnerFacts)
-	if err != nil {
-		return Facts{}, err
-	}
-	s.factsMu.Lock()
-	if s.factsCache != nil && s.factsVersion == version {
-		f := *s.factsCache
-		s.factsMu.Unlock()
-		return f, nil
-	}
-	s.factsMu.Unlock()
-	f, err := s.loadFacts(ctx)
-	if err != nil {
-		return Facts{}, err
-	}
-	s.factsMu.Lock()
-	s.factsCache, s.factsVersion = &f, version
-	s.factsMu.Unlock()
-	return f, nil
-}
-
-func (s *Service) loadFacts(ctx context.Context) (Facts, error) {
-	var f Facts
-	var err error
-	if f.Areas, err = s.DB.AllAreas(ctx); err != nil {
-		return f, err
-	}
-	if f.Ties, err = s.DB.Ties(ctx); err != nil {
-		return f, err
-	}
-	if f.Members, err = s.DB.MemberCounts(ctx); err != nil {
-		return f, err
-	}
-	return f, nil
 }
 
 // splitArea takes area words off the end of a query ("Vitebsk tourism",
