@@ -136,7 +136,10 @@ func TestUploadSaveListAndOpenAgreement(t *testing.T) {
 	if err != nil || len(list) != 1 {
 		t.Fatalf("agreements of Smolensk after saving: %+v, %v", list, err)
 	}
-	a := list[0]
+	a, err := h.db.Agreement(ctx, list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Equal(a.Parties, []int64{smolensk, vitebsk}) || a.SignedOn != "2019-05-15" || a.InForceOn != "2019-05-15" ||
 		a.TermMonths != 60 || !a.AutoRenewal || a.NoticeMonths != 6 || a.Stage != store.StageAgreement ||
 		a.AddedBy != anna.ID || a.Origin != store.OriginDocument || a.Source.SHA256 == "" || len(a.Summary) < 3 {

@@ -226,7 +226,7 @@ func (db *DB) AgreementBySource(ctx context.Context, sha256 string) (Agreement, 
 	if sha256 == "" {
 		return Agreement{}, ErrNotFound
 	}
-	list, err := queryAgreements(ctx, db.read, "WHERE a.source_sha256 = ?", sha256)
+	list, err := queryAgreements(ctx, db.read, agreementColumns, "WHERE a.source_sha256 = ?", sha256)
 	if err != nil {
 		return Agreement{}, fmt.Errorf("store: agreement by source: %w", err)
 	}
@@ -237,9 +237,10 @@ func (db *DB) AgreementBySource(ctx context.Context, sha256 string) (Agreement, 
 }
 
 // AgreementsOf returns a municipality's agreements, newest first: by the
-// date signed (unknown dates last), then the newest entry first.
+// date signed (unknown dates last), then the newest entry first. Lists need
+// no texts, so Summary and Clauses are left empty: Agreement has them.
 func (db *DB) AgreementsOf(ctx context.Context, municipalityID int64) ([]Agreement, error) {
-	list, err := queryAgreements(ctx, db.read,
+	list, err := queryAgreements(ctx, db.read, agreementListColumns,
 		"WHERE a.id IN (SELECT agreement_id FROM agreement_parties WHERE municipality_id = ?)", municipalityID)
 	if err != nil {
 		return nil, fmt.Errorf("store: agreements of %d: %w", municipalityID, err)
@@ -282,8 +283,12 @@ const agreementColumns = `a.id, a.title, a.stage, a.signed_on, a.in_force_on, a.
 	(SELECT group_concat(region_code) FROM (SELECT region_code FROM agreement_regions r
 		WHERE r.agreement_id = a.id ORDER BY r.rowid))`
 
+// agreementListColumns are agreementColumns without the texts, which can be
+// long: summary and clauses are read as empty.
+var agreementListColumns = strings.Replace(agreementColumns, "a.summary, a.clauses", "'', ''", 1)
+
 func agreementIn(ctx context.Context, q querier, id int64) (Agreement, error) {
-	list, err := queryAgreements(ctx, q, "WHERE a.id = ?", id)
+	list, err := queryAgreements(ctx, q, agreementColumns, "WHERE a.id = ?", id)
 	if err != nil {
 		return Agreement{}, err
 	}
@@ -293,8 +298,8 @@ func agreementIn(ctx context.Context, q querier, id int64) (Agreement, error) {
 	return list[0], nil
 }
 
-func queryAgreements(ctx context.Context, q querier, where string, args ...any) ([]Agreement, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+agreementColumns+" FROM agreements a "+where+
+func queryAgreements(ctx context.Context, q querier, columns, where string, args ...any) ([]Agreement, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+columns+" FROM agreements a "+where+
 		" ORDER BY a.signed_on DESC, a.id DESC", args...)
 	if err != nil {
 		return nil, err

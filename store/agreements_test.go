@@ -38,6 +38,11 @@ func TestAgreementRoundTripWithJobsInOneTransaction(t *testing.T) {
 		got.Source != in.Source || got.AddedBy != 7 || got.Revision != 1 || !got.CreatedAt.Equal(now) || !got.UpdatedAt.IsZero() {
 		t.Fatalf("read back: %+v, %v", got, err)
 	}
+	listed, err := db.AgreementsOf(ctx, 10)
+	if err != nil || len(listed) != 1 || listed[0].Title != got.Title || !slices.Equal(listed[0].Parties, got.Parties) ||
+		!slices.Equal(listed[0].Areas, got.Areas) || listed[0].Summary != nil || listed[0].Clauses != nil {
+		t.Fatalf("listed (without texts): %+v, %v", listed, err)
+	}
 	if j, _ := db.FindJobs(ctx, store.JobFilter{Subject: store.AgreementSubject(a.ID)}, store.JobPending); len(j) != 1 {
 		t.Fatalf("jobs: %+v", j)
 	}

@@ -13,10 +13,14 @@ func (db *DB) SetMunicipality(ctx context.Context, userID, municipalityID int64,
 	return db.updateMember(ctx, "set municipality", userID, "municipality_id = ?, updated_at = ?", municipalityID, formatTime(now))
 }
 
-// MembersOf returns the reachable members who represent a municipality.
-func (db *DB) MembersOf(ctx context.Context, municipalityID int64) ([]Member, error) {
+// MembersOf returns the reachable members who represent a municipality,
+// the first limit of them by user id (all of them when limit ≤ 0).
+func (db *DB) MembersOf(ctx context.Context, municipalityID int64, limit int) ([]Member, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
 	rows, err := db.read.QueryContext(ctx, "SELECT "+memberColumns+
-		" FROM members WHERE municipality_id = ? AND reachable = 1 ORDER BY user_id", municipalityID)
+		" FROM members WHERE municipality_id = ? AND reachable = 1 ORDER BY user_id LIMIT ?", municipalityID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: members of %d: %w", municipalityID, err)
 	}
@@ -30,6 +34,18 @@ func (db *DB) MembersOf(ctx context.Context, municipalityID int64) ([]Member, er
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// CountMembersOf returns how many reachable members represent a
+// municipality.
+func (db *DB) CountMembersOf(ctx context.Context, municipalityID int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx,
+		"SELECT COUNT(*) FROM members WHERE municipality_id = ? AND reachable = 1", municipalityID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count members of %d: %w", municipalityID, err)
+	}
+	return n, nil
 }
 
 // MemberCounts returns how many members represent each municipality.

@@ -98,12 +98,22 @@ func TestMunicipalityMembers(t *testing.T) {
 	db.SetMunicipality(ctx, 1, 625665, now)
 	db.SetMunicipality(ctx, 2, 625665, now)
 	db.SetReachable(ctx, 2, false, now)
-	ms, err := db.MembersOf(ctx, 625665)
+	ms, err := db.MembersOf(ctx, 625665, 0)
 	if err != nil || len(ms) != 1 || ms[0].UserID != 1 || ms[0].MunicipalityID != 625665 {
 		t.Fatalf("members of = %+v, %v", ms, err)
 	}
 	counts, _ := db.MemberCounts(ctx)
 	if counts[625665] != 2 {
 		t.Fatalf("counts = %v", counts)
+	}
+	if n, err := db.CountMembersOf(ctx, 625665); err != nil || n != 1 {
+		t.Fatalf("reachable members counted: %d, %v; want 1", n, err)
+	}
+	db.SetMunicipality(ctx, 3, 625665, now)
+	if ms, _ := db.MembersOf(ctx, 625665, 1); len(ms) != 1 || ms[0].UserID != 1 {
+		t.Fatalf("the first member by id: %+v", ms)
+	}
+	if ms, _ := db.MembersOf(ctx, 625665, 0); len(ms) != 2 {
+		t.Fatalf("all reachable members: %+v", ms)
 	}
 }

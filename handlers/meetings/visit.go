@@ -341,7 +341,7 @@ func (s *Service) candidates(ctx context.Context, author store.Member, place str
 		if mun == 0 {
 			continue
 		}
-		list, err := s.DB.MembersOf(ctx, mun)
+		list, err := s.DB.MembersOf(ctx, mun, maxCandidates+1) // +1: the author may be one
 		if err != nil {
 			return nil, fmt.Errorf("meetings: candidates: %w", err)
 		}

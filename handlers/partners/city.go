@@ -102,11 +102,11 @@ func (s *Service) profile(ctx context.Context, r *handlers.Request, p directory.
 	if len(areas) > 0 {
 		b.WriteString("\n" + r.T("city.areas", locales.Args{"List": areaNames(r, areas)}))
 	}
-	members, err := s.DB.MembersOf(ctx, p.ID)
+	members, err := s.DB.CountMembersOf(ctx, p.ID)
 	if err != nil {
 		return "", err
 	}
-	b.WriteString("\n" + r.N("city.members", len(members), nil))
+	b.WriteString("\n" + r.N("city.members", members, nil))
 	return b.String(), nil
 }
 

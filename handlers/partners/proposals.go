@@ -35,7 +35,7 @@ func (s *Service) propose(ctx context.Context, r *handlers.Request, target direc
 	if err != nil {
 		return fmt.Errorf("partners: propose: %w", err)
 	}
-	recipients, err := s.DB.MembersOf(ctx, target.ID)
+	recipients, err := s.DB.MembersOf(ctx, target.ID, 0)
 	if err != nil {
 		return fmt.Errorf("partners: propose: %w", err)
 	}
