@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 )
 
@@ -17,6 +18,7 @@ func (h *harness) profile(rg *rig, scenario string, d time.Duration) {
 		return
 	}
 	secs := max(int(d.Seconds()), 1)
+	go h.profileSelf(scenario, time.Duration(secs)*time.Second)
 	path := filepath.Join(h.dir, "cpu-"+scenario+".pprof")
 	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", h.pprofAddr, secs)
 	go func() {
@@ -38,6 +40,25 @@ func (h *harness) profile(rg *rig, scenario string, d time.Duration) {
 		}
 		h.progress("profile of %s written to %s", scenario, path)
 	}()
+}
+
+// profileSelf records the harness's own CPU profile for d, into
+// harness-cpu-<scenario>.pprof: the harness shares the cores with the bot,
+// and what it spends the bot cannot.
+func (h *harness) profileSelf(scenario string, d time.Duration) {
+	path := filepath.Join(h.dir, "harness-cpu-"+scenario+".pprof")
+	f, err := os.Create(path)
+	if err != nil {
+		h.progress("profile of the harness: %v", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		h.progress("profile of the harness: %v", err)
+		return
+	}
+	time.Sleep(d)
+	pprof.StopCPUProfile()
 }
 
 // dumpGoroutines saves the bot's goroutines two seconds from now, into
