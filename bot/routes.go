@@ -45,7 +45,7 @@ func (b *Bot) features() features {
 	f.partners.Practices = f.practices
 	f.broadcasts = &broadcasts.Service{DB: b.deps.DB, Dir: b.deps.Directory, Dialogs: b.deps.State, Out: b.sender,
 		Text: b.deps.Catalog, Now: b.opts.Now, Approval: b.opts.BroadcastApproval, Wake: b.outbox.Wake, Log: b.log,
-		Leads: b.opts.ReminderLeads, WakeJobs: b.jobs.Wake}
+		Leads: b.opts.ReminderLeads, WakeJobs: b.jobs.WakeFor}
 	f.broadcasts.RegisterJobs(b.jobs)
 	f.members.OnJoined = func(ctx context.Context, r *handlers.Request, m store.Member) error {
 		return f.partners.DeliverPending(ctx, r, m)

@@ -235,14 +235,19 @@ func (s *Service) answer(ctx context.Context, r *handlers.Request, f store.Forum
 	if !f.Deadline.IsZero() && s.now().After(f.Deadline) {
 		return r.ReplyText(ctx, "forum.closed", nil)
 	}
-	res, err := s.DB.AnswerForum(ctx, f.ID, r.User.ID, answer, section, s.now(), s.rsvpJobs(f, r.User.ID, s.now()))
+	jobsFor := s.rsvpJobs(f, r.User.ID, s.now())
+	var written store.JobChange
+	res, err := s.DB.AnswerForum(ctx, f.ID, r.User.ID, answer, section, s.now(), func(res store.RSVPResult) store.JobChange {
+		written = jobsFor(res)
+		return written
+	})
 	if errors.Is(err, store.ErrConflict) {
 		return callback.ErrInvalid
 	}
 	if err != nil {
 		return err
 	}
-	s.wakeJobs()
+	s.wakeJobs(written.Add)
 	for _, p := range res.Promoted {
 		lang := locales.Default
 		if m, err := s.DB.Member(ctx, p.MemberID); err == nil && locales.Supported(m.Language) {

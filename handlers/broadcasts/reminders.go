@@ -54,10 +54,18 @@ func (s *Service) leads() []time.Duration {
 	return s.Leads
 }
 
-func (s *Service) wakeJobs() {
-	if s.WakeJobs != nil {
-		s.WakeJobs()
+// wakeJobs tells the scheduler about the earliest of the jobs written.
+func (s *Service) wakeJobs(written []store.Job) {
+	if s.WakeJobs == nil || len(written) == 0 {
+		return
 	}
+	first := written[0].DueAt
+	for _, j := range written[1:] {
+		if j.DueAt.Before(first) {
+			first = j.DueAt
+		}
+	}
+	s.WakeJobs(first)
 }
 
 // forumSubject is the Subject of a forum's jobs.

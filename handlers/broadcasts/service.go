@@ -72,9 +72,9 @@ type Service struct {
 	// Leads are the association's reminder lead times before a forum
 	// (POBRATIM_REMINDER_LEADS); nil means DefaultLeads.
 	Leads []time.Duration
-	// WakeJobs tells the job scheduler that a reminder was written; nil if
-	// none runs.
-	WakeJobs func()
+	// WakeJobs tells the job scheduler that a reminder due at the given
+	// time was written; nil if none runs.
+	WakeJobs func(due time.Time)
 	Log      *slog.Logger
 }
 

@@ -109,6 +109,9 @@ type Scheduler struct {
 	log      *slog.Logger
 	handlers map[string]Handler
 	wake     chan struct{}
+
+	mu    sync.Mutex
+	sleep time.Time // when Run looks at the table next; zero while it looks
 }
 
 // New returns a Scheduler over st, locking with lease.
@@ -162,6 +165,26 @@ func (s *Scheduler) Wake() {
 	}
 }
 
+// WakeFor wakes the scheduler for a job just written that is due at due,
+// unless it sleeps until no later than that anyway: a feature that writes
+// jobs far ahead, many times a second (forum answers), does not make it
+// look at the table each time.
+func (s *Scheduler) WakeFor(due time.Time) {
+	s.mu.Lock()
+	sleep := s.sleep
+	s.mu.Unlock()
+	if !sleep.IsZero() && !due.Before(sleep) {
+		return
+	}
+	s.Wake()
+}
+
+func (s *Scheduler) sleepUntil(t time.Time) {
+	s.mu.Lock()
+	s.sleep = t
+	s.mu.Unlock()
+}
+
 // Run runs jobs until ctx ends. Jobs already running then are finished and
 // recorded; no new ones are claimed.
 func (s *Scheduler) Run(ctx context.Context) error {
@@ -174,14 +197,19 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-timer.C:
 		case <-s.wake:
 		}
+		// While a round runs, every WakeFor wakes: the round may have
+		// looked at the table before the job was written.
+		s.sleepUntil(time.Time{})
 		next := s.RunDue(ctx)
-		d := next.Sub(s.opts.Now())
+		now := s.opts.Now()
+		d := next.Sub(now)
 		if d > s.opts.MaxSleep {
 			d = s.opts.MaxSleep
 		}
 		if d < 0 {
 			d = 0
 		}
+		s.sleepUntil(now.Add(d))
 		timer.Reset(d)
 	}
 }

@@ -161,6 +161,61 @@ func TestWakeForAnEarlierJob(t *testing.T) {
 	})
 }
 
+// lookCounter counts the scheduler's looks at the table: each takes the lock.
+type lookCounter struct {
+	jobs.Lease
+	mu    sync.Mutex
+	looks int
+}
+
+func (c *lookCounter) TryLock(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
+	c.mu.Lock()
+	c.looks++
+	c.mu.Unlock()
+	return c.Lease.TryLock(ctx, key, owner, ttl)
+}
+
+func (c *lookCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.looks
+}
+
+func TestWakeForOnlyWhenEarlierThanTheNextLook(t *testing.T) {
+	bubble(t, func(t *testing.T, db *store.DB) {
+		t0 := time.Now()
+		add(t, db, "in an hour", t0.Add(time.Hour), "")
+		rec := newRecorder()
+		lease := &lookCounter{Lease: db.Leases(nil)}
+		s, stop := start(t, db, lease, jobs.Options{MaxSleep: 24 * time.Hour}, rec)
+		defer stop()
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		before := lease.count()
+		for i := range 100 {
+			due := t0.Add(2 * time.Hour)
+			add(t, db, fmt.Sprintf("later %d", i), due, "")
+			s.WakeFor(due)
+			synctest.Wait()
+		}
+		if n := lease.count() - before; n != 0 {
+			t.Fatalf("100 jobs due after the next look woke the scheduler %d times", n)
+		}
+		add(t, db, "earlier", t0.Add(5*time.Minute), "")
+		s.WakeFor(t0.Add(5 * time.Minute))
+		time.Sleep(5 * time.Minute)
+		synctest.Wait()
+		if runs := rec.times("earlier"); len(runs) != 1 || runs[0].Sub(t0) != 5*time.Minute {
+			t.Fatalf("earlier job ran at %v, want at +5m", runs)
+		}
+		time.Sleep(2 * time.Hour)
+		synctest.Wait()
+		if runs := rec.times("later 99"); len(runs) != 1 || runs[0].Sub(t0) != 2*time.Hour {
+			t.Fatalf("a job that did not wake the scheduler ran at %v, want at +2h", runs)
+		}
+	})
+}
+
 func TestLateJobsRunOnStart(t *testing.T) {
 	bubble(t, func(t *testing.T, db *store.DB) {
 		t0 := time.Now()
